@@ -1,0 +1,99 @@
+/**
+ * Every Deno KV key of the product is built here; no key literal appears elsewhere.
+ * Collections are plural snake_case; indexes are `<collection>_by_<field>` and hold ids.
+ */
+
+// --- settings ---------------------------------------------------------------------------------
+/** A named instance-wide setting (the generated secret key, the schema version). */
+export const settingKey = (name: string) => ["settings", name] as const;
+
+// --- admin users, login sessions, API tokens ----------------------------------------------------
+/** An admin user. */
+export const userKey = (id: string) => ["users", id] as const;
+/** Prefix of all admin users. */
+export const usersPrefix = () => ["users"] as const;
+/** Unique index: user name (lower case) to user id. */
+export const usersByNameKey = (name: string) => ["users_by_name", name.toLowerCase()] as const;
+/** A login session, keyed by the SHA-256 of its cookie value. */
+export const loginSessionKey = (tokenHash: string) => ["login_sessions", tokenHash] as const;
+/** An API token. */
+export const apiTokenKey = (id: string) => ["api_tokens", id] as const;
+/** Prefix of all API tokens. */
+export const apiTokensPrefix = () => ["api_tokens"] as const;
+/** Unique index: SHA-256 of the secret to token id. */
+export const apiTokensByHashKey = (hash: string) => ["api_tokens_by_hash", hash] as const;
+
+// --- user agents ---------------------------------------------------------------------------------
+/** An upstream user agent. */
+export const userAgentKey = (id: string) => ["user_agents", id] as const;
+/** Prefix of all user agents. */
+export const userAgentsPrefix = () => ["user_agents"] as const;
+/** Unique index: user agent name to id. */
+export const userAgentsByNameKey = (name: string) =>
+  ["user_agents_by_name", name.toLowerCase()] as const;
+
+// --- upstream playlists, import runs -----------------------------------------------------------
+/** An upstream playlist. */
+export const upstreamPlaylistKey = (id: string) => ["upstream_playlists", id] as const;
+/** Prefix of all upstream playlists. */
+export const upstreamPlaylistsPrefix = () => ["upstream_playlists"] as const;
+/** Unique index: upstream playlist name to id. */
+export const upstreamPlaylistsByNameKey = (name: string) =>
+  ["upstream_playlists_by_name", name.toLowerCase()] as const;
+/** One run of an import. */
+export const importRunKey = (playlistId: string, runId: string) =>
+  ["import_runs", playlistId, runId] as const;
+/** Prefix of one playlist's import runs (ULIDs: oldest first). */
+export const importRunsPrefix = (playlistId: string) => ["import_runs", playlistId] as const;
+/** Lease that makes sure one import of a playlist runs at a time. */
+export const importLockKey = (playlistId: string) => ["import_locks", playlistId] as const;
+/** Counter bumped by every admin edit of a playlist's channels (lets an import reconcile). */
+export const channelEditsKey = (playlistId: string) => ["channel_edits", playlistId] as const;
+
+// --- groups and channels ---------------------------------------------------------------------
+/** A group of an upstream playlist. */
+export const groupKey = (playlistId: string, groupId: string) =>
+  ["groups", playlistId, groupId] as const;
+/** Prefix of one playlist's groups, or of all groups. */
+export const groupsPrefix = (playlistId?: string) =>
+  playlistId ? ["groups", playlistId] as const : ["groups"] as const;
+/** Unique index: group name within a playlist to group id. */
+export const groupsByNameKey = (playlistId: string, name: string) =>
+  ["groups_by_name", playlistId, name] as const;
+/**
+ * A channel as imported, in one generation of its playlist. An import writes a whole new
+ * generation and switches the playlist to it in one atomic commit when it completed.
+ */
+export const channelKey = (playlistId: string, generation: string, channelId: string) =>
+  ["channels", playlistId, generation, channelId] as const;
+/** Prefix of one generation of a playlist's channels. */
+export const channelsPrefix = (playlistId: string, generation: string) =>
+  ["channels", playlistId, generation] as const;
+/** Prefix of every generation of a playlist's channels (used when a playlist is deleted). */
+export const channelsOfPlaylistPrefix = (playlistId: string) => ["channels", playlistId] as const;
+/** Where the admin's overrides of a channel live, apart from imported data. */
+export const channelOverrideKey = (channelId: string) => ["channel_overrides", channelId] as const;
+/** Per-group display name override. */
+export const groupOverrideKey = (groupId: string) => ["group_overrides", groupId] as const;
+
+// --- what comes next: downstream playlists, guides, proxies, sessions ----------------------------
+/** A downstream playlist. */
+export const downstreamPlaylistKey = (id: string) => ["downstream_playlists", id] as const;
+/** Unique index: downstream playlist name to id. */
+export const downstreamPlaylistsByNameKey = (name: string) =>
+  ["downstream_playlists_by_name", name.toLowerCase()] as const;
+/** Index: a downstream playlist's access token hash to its id. */
+export const downstreamPlaylistsByTokenKey = (tokenHash: string) =>
+  ["downstream_playlists_by_token", tokenHash] as const;
+/** An upstream guide (EPG). */
+export const epgKey = (id: string) => ["epgs", id] as const;
+/** Programmes of one guide, grouped per channel and day. */
+export const epgProgrammesKey = (epgId: string, generation: string, channel: string, day: string) =>
+  ["epg_programmes", epgId, generation, channel, day] as const;
+/** A streaming proxy server. */
+export const proxyKey = (id: string) => ["proxies", id] as const;
+/** A live viewer session on a proxy. */
+export const proxySessionKey = (sessionId: string) => ["proxy_sessions", sessionId] as const;
+/** One of an upstream playlist's connection slots (max connections). */
+export const connectionSlotKey = (playlistId: string, slot: number) =>
+  ["connection_slots", playlistId, slot] as const;

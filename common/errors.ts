@@ -1,0 +1,34 @@
+/** Domain errors, mapped to HTTP statuses in one place (manager/http_errors.ts). */
+
+/** A thing that was asked for does not exist. */
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}
+
+/** A concurrent edit or a uniqueness rule prevented the change. */
+export class ConflictError extends Error {
+  override name = "ConflictError";
+}
+
+/** Input was well-formed but not acceptable. */
+export class ValidationError extends Error {
+  override name = "ValidationError";
+  constructor(message: string, readonly issues: Record<string, string[]> = {}) {
+    super(message);
+  }
+}
+
+/** An upstream server or file failed us. */
+export class UpstreamError extends Error {
+  override name = "UpstreamError";
+}
+
+/** A configured limit (connections, size) was reached. */
+export class LimitReachedError extends Error {
+  override name = "LimitReachedError";
+}
+
+/** The caller is not allowed to do this. */
+export class ForbiddenError extends Error {
+  override name = "ForbiddenError";
+}

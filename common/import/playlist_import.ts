@@ -1,0 +1,424 @@
+/**
+ * Imports an upstream playlist: streams the source through the M3U parser into a new channel
+ * generation in atomic batches, then switches the playlist to it in one commit. A failed run
+ * leaves the previous generation, groups and states exactly as they were.
+ *
+ * Identity across refreshes (first rule that finds an unclaimed old channel wins):
+ *   1. same tvg-id and same name, 2. same stream URL, 3. same group and same name.
+ * A matched channel keeps its id, enabled state and keep-status flag. Old channels that match
+ * nothing are kept, marked missing and disabled (unless keep status is set).
+ */
+import { ulid } from "ulid";
+import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
+import type { Channel, Group, ImportRun, UpstreamPlaylist, UserAgent } from "../schemas.ts";
+import { BatchWriter, deletePrefix, listValues } from "../db/_store.ts";
+import {
+  channelEditsKey,
+  channelKey,
+  channelsPrefix,
+  groupKey,
+  groupsByNameKey,
+  groupsPrefix,
+  importLockKey,
+  importRunKey,
+  upstreamPlaylistKey,
+  userAgentKey,
+} from "../db/keys.ts";
+import { parseM3uStream } from "../m3u/mod.ts";
+import type { M3uEntry } from "../m3u/mod.ts";
+import { openSource } from "./source.ts";
+import { blockedReason, compileUrlRules, isNetworkUrl } from "./url_rules.ts";
+import type { UrlRules } from "./url_rules.ts";
+
+/** Group name used when an entry has neither group-title nor #EXTGRP. */
+export const UNGROUPED = "Ungrouped";
+
+/** What an import needs from the configuration. */
+export interface ImportSettings extends UrlRules {
+  dataDir: string;
+  userAgent: string;
+  playlistTimeout: number;
+  maxPlaylistMb: number;
+}
+
+/** Options of one import. */
+export interface ImportOptions {
+  settings: ImportSettings;
+  trigger?: ImportRun["trigger"];
+  /** Called after a successful switch with the new channel list (file order). */
+  onCompleted?: (playlistId: string, channels: Channel[], groups: Group[]) => void;
+}
+
+const LOCK_STALE_MS = 120_000;
+
+interface LockValue {
+  runId: string;
+  heartbeat: number;
+}
+
+/**
+ * Starts an import in the background and answers at once with the new run.
+ * Throws ConflictError while another import of the same playlist runs.
+ */
+export async function startImport(
+  kv: Deno.Kv,
+  playlistId: string,
+  options: ImportOptions,
+): Promise<{ run: ImportRun; done: Promise<ImportRun> }> {
+  const pEntry = await kv.get<UpstreamPlaylist>(upstreamPlaylistKey(playlistId));
+  if (!pEntry.value) throw new NotFoundError(`Upstream playlist ${playlistId} was not found`);
+  const playlist = pEntry.value;
+  const run: ImportRun = {
+    id: ulid(),
+    playlistId,
+    trigger: options.trigger ?? "manual",
+    status: "running",
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    durationMs: null,
+    bytes: 0,
+    totalBytes: null,
+    counts: {
+      entries: 0,
+      channels: 0,
+      added: 0,
+      kept: 0,
+      missing: 0,
+      excluded: 0,
+      disabledByRule: 0,
+      groups: 0,
+      orphans: 0,
+    },
+    error: null,
+    warnings: [],
+  };
+  const lock = await kv.get<LockValue>(importLockKey(playlistId));
+  if (lock.value && Date.now() - lock.value.heartbeat < LOCK_STALE_MS) {
+    throw new ConflictError(`An import of playlist "${playlist.name}" is already running`);
+  }
+  const got = await kv.atomic().check(lock)
+    .set(importLockKey(playlistId), { runId: run.id, heartbeat: Date.now() })
+    .set(importRunKey(playlistId, run.id), run).commit();
+  if (!got.ok) {
+    throw new ConflictError(`An import of playlist "${playlist.name}" is already running`);
+  }
+  const done = runImport(kv, playlist, run, options);
+  return { run, done };
+}
+
+async function runImport(
+  kv: Deno.Kv,
+  playlist: UpstreamPlaylist,
+  run: ImportRun,
+  options: ImportOptions,
+): Promise<ImportRun> {
+  const t0 = performance.now();
+  const generation = ulid();
+  let lastSaved = 0;
+  const save = async (force = false) => {
+    const now = Date.now();
+    if (!force && now - lastSaved < 300) return;
+    lastSaved = now;
+    await kv.atomic().set(importRunKey(playlist.id, run.id), run)
+      .set(importLockKey(playlist.id), { runId: run.id, heartbeat: now }).commit();
+  };
+  try {
+    const channels = await importGeneration(kv, playlist, run, generation, options, save);
+    run.status = "ok";
+    run.finishedAt = new Date().toISOString();
+    run.durationMs = Math.round(performance.now() - t0);
+    await kv.atomic().set(importRunKey(playlist.id, run.id), run).delete(importLockKey(playlist.id))
+      .commit();
+    options.onCompleted?.(playlist.id, channels.channels, channels.groups);
+    return run;
+  } catch (err) {
+    run.status = "failed";
+    run.error = `Cannot import playlist "${playlist.name}": ${(err as Error).message}`;
+    run.finishedAt = new Date().toISOString();
+    run.durationMs = Math.round(performance.now() - t0);
+    await kv.atomic().set(importRunKey(playlist.id, run.id), run).delete(importLockKey(playlist.id))
+      .commit();
+    // The new generation was never switched to: collect what was written of it.
+    await deletePrefix(kv, channelsPrefix(playlist.id, generation));
+    return run;
+  }
+}
+
+interface OldChannels {
+  byTvg: Map<string, Channel[]>;
+  byUrl: Map<string, Channel[]>;
+  byName: Map<string, Channel[]>;
+  claimed: Set<string>;
+  all: Channel[];
+}
+
+function push(map: Map<string, Channel[]>, key: string, c: Channel) {
+  const list = map.get(key);
+  if (list) list.push(c);
+  else map.set(key, [c]);
+}
+
+function claim(old: OldChannels, map: Map<string, Channel[]>, key: string): Channel | null {
+  const list = map.get(key);
+  if (!list) return null;
+  while (list.length) {
+    const c = list.shift()!;
+    if (!old.claimed.has(c.id)) {
+      old.claimed.add(c.id);
+      return c;
+    }
+  }
+  return null;
+}
+
+function indexOld(all: Channel[], groupNames: Map<string, string>): OldChannels {
+  const old: OldChannels = {
+    byTvg: new Map(),
+    byUrl: new Map(),
+    byName: new Map(),
+    claimed: new Set(),
+    all,
+  };
+  for (const c of all) {
+    const tvg = c.attrs["tvg-id"];
+    if (tvg) push(old.byTvg, `${tvg}\0${c.name}`, c);
+    push(old.byUrl, c.url, c);
+    push(old.byName, `${groupNames.get(c.groupId) ?? ""}\0${c.name}`, c);
+  }
+  return old;
+}
+
+function groupNameOf(e: M3uEntry): string {
+  return (e.attrs["group-title"] ?? "").trim() || (e.extGrp ?? "").trim() || UNGROUPED;
+}
+
+async function importGeneration(
+  kv: Deno.Kv,
+  playlist: UpstreamPlaylist,
+  run: ImportRun,
+  generation: string,
+  options: ImportOptions,
+  save: (force?: boolean) => Promise<void>,
+): Promise<{ channels: Channel[]; groups: Group[] }> {
+  const s = options.settings;
+  const rules = compileUrlRules(s);
+  const now = new Date().toISOString();
+  const editsAtStart = (await kv.get<Deno.KvU64>(channelEditsKey(playlist.id))).versionstamp;
+  const oldGroups = await listValues<Group>(kv, groupsPrefix(playlist.id));
+  const groupsByName = new Map(oldGroups.map((g) => [g.name, g]));
+  const groupNames = new Map(oldGroups.map((g) => [g.id, g.name]));
+  const oldList = playlist.generation
+    ? await listValues<Channel>(kv, channelsPrefix(playlist.id, playlist.generation))
+    : [];
+  const old = indexOld(oldList, groupNames);
+  const excluded = new Set(playlist.excludedGroups.map((g) => g.trim()));
+  const seenGroups = new Set<string>();
+  const newGroups: Group[] = [];
+
+  let ua = s.userAgent;
+  if (playlist.userAgentId) {
+    const uaEntry = await kv.get<UserAgent>(userAgentKey(playlist.userAgentId));
+    if (uaEntry.value) ua = uaEntry.value.userAgent;
+  }
+  const source = await openSource({
+    url: playlist.url || undefined,
+    path: playlist.path || undefined,
+    dataDir: s.dataDir,
+    userAgent: ua,
+    timeoutMs: s.playlistTimeout * 1000,
+    maxBytes: s.maxPlaylistMb * 1048576,
+    onBytes: (received, total) => {
+      run.bytes = received;
+      run.totalBytes = total;
+    },
+  });
+  const writer = new BatchWriter(kv);
+  const channels: Channel[] = [];
+  try {
+    const it = parseM3uStream(source.body);
+    let step = await it.next();
+    while (!step.done) {
+      for (const e of step.value) {
+        run.counts.entries++;
+        const gName = groupNameOf(e);
+        if (excluded.has(gName)) {
+          run.counts.excluded++;
+          continue;
+        }
+        let group = groupsByName.get(gName);
+        if (!group) {
+          group = {
+            id: ulid(),
+            playlistId: playlist.id,
+            name: gName,
+            enabled: true,
+            present: true,
+            firstSeenAt: now,
+          };
+          groupsByName.set(gName, group);
+          newGroups.push(group);
+        }
+        seenGroups.add(gName);
+        const tvg = e.attrs["tvg-id"];
+        const prev = (tvg ? claim(old, old.byTvg, `${tvg}\0${e.name}`) : null) ??
+          claim(old, old.byUrl, e.url) ?? claim(old, old.byName, `${gName}\0${e.name}`);
+        const ch: Channel = {
+          id: prev?.id ?? ulid(),
+          playlistId: playlist.id,
+          groupId: group.id,
+          seq: channels.length,
+          name: e.name,
+          url: e.url,
+          duration: e.duration,
+          attrs: e.attrs,
+          vlcOpts: e.vlcOpts,
+          kodiProps: e.kodiProps,
+          ...(e.extGrp !== undefined ? { extGrp: e.extGrp } : {}),
+          extras: e.extras,
+          enabled: true,
+          keepStatus: prev?.keepStatus ?? false,
+          missing: false,
+          blockedReason: null,
+          firstSeenAt: prev?.firstSeenAt ?? now,
+          lastSeenAt: now,
+        };
+        if (prev) {
+          run.counts.kept++;
+          ch.enabled = prev.enabled;
+          ch.blockedReason = prev.blockedReason;
+          if (prev.url !== ch.url && !prev.keepStatus) {
+            // A changed URL is judged by the rules again.
+            ch.blockedReason = blockedReason(ch.url, rules);
+            if (ch.blockedReason) ch.enabled = false;
+          }
+        } else {
+          run.counts.added++;
+          ch.blockedReason = blockedReason(ch.url, rules);
+          ch.enabled = ch.blockedReason === null;
+        }
+        // A URL that is not a network URL is never enabled, whatever else says so.
+        if (!isNetworkUrl(ch.url)) ch.enabled = false;
+        if (ch.blockedReason && !ch.enabled) run.counts.disabledByRule++;
+        const size = JSON.stringify(ch).length;
+        if (size > 60_000) {
+          run.warnings.length < 50 && run.warnings.push(
+            `Skipped "${e.name.slice(0, 80)}" at line ${e.line}: its entry is too large`,
+          );
+          continue;
+        }
+        channels.push(ch);
+        await writer.set(channelKey(playlist.id, generation, ch.id), ch, size);
+      }
+      await save();
+      step = await it.next();
+    }
+    const summary = step.value;
+    run.counts.orphans = summary.orphans;
+    for (const issue of summary.issues.slice(0, 20)) {
+      run.warnings.push(`Line ${issue.line}: ${issue.message}`);
+    }
+    if (!summary.sawExtM3u && run.counts.entries === 0) {
+      throw new UpstreamError("the file is not an M3U playlist (no #EXTM3U header, no entries)");
+    }
+    if (run.counts.entries === 0 && oldList.length > 0) {
+      throw new UpstreamError(
+        `the playlist has no entries; keeping the ${oldList.length} channels imported before`,
+      );
+    }
+    // Channels gone upstream stay, marked missing and disabled unless their status is kept.
+    let missingSeq = 1_000_000_000;
+    for (const c of old.all) {
+      if (old.claimed.has(c.id)) continue;
+      const m: Channel = { ...c, seq: missingSeq++, missing: true };
+      if (!c.keepStatus) m.enabled = false;
+      run.counts.missing++;
+      channels.push(m);
+      await writer.set(channelKey(playlist.id, generation, m.id), m, JSON.stringify(m).length);
+      seenGroups.add(groupNames.get(c.groupId) ?? "");
+    }
+    await writer.close();
+  } finally {
+    source.close();
+  }
+  run.counts.channels = channels.length;
+  run.counts.groups = seenGroups.size;
+  await save(true);
+  const groups = [...groupsByName.values()].map((g) => ({ ...g, present: seenGroups.has(g.name) }));
+  await switchGeneration(kv, playlist, { generation, channels, groups, newGroups, editsAtStart });
+  return { channels, groups };
+}
+
+/**
+ * Carries admin edits made during the import into the new generation, then switches the
+ * playlist to it in one commit that checks nothing changed meanwhile.
+ */
+async function switchGeneration(
+  kv: Deno.Kv,
+  playlist: UpstreamPlaylist,
+  next: {
+    generation: string;
+    channels: Channel[];
+    groups: Group[];
+    newGroups: Group[];
+    editsAtStart: string | null;
+  },
+): Promise<void> {
+  // Groups first: new ones are invisible until channels of the new generation point to them.
+  const writer = new BatchWriter(kv);
+  const isNew = new Set(next.newGroups.map((g) => g.id));
+  for (const g of next.groups) {
+    await writer.set(groupKey(playlist.id, g.id), g, 300);
+    if (isNew.has(g.id)) await writer.set(groupsByNameKey(playlist.id, g.name), g.id, 100);
+  }
+  await writer.close();
+  let editsAt = next.editsAtStart;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const [pEntry, edits] = await kv.getMany<[UpstreamPlaylist, Deno.KvU64]>([
+      upstreamPlaylistKey(playlist.id),
+      channelEditsKey(playlist.id),
+    ]);
+    if (!pEntry.value) throw new UpstreamError("the playlist was deleted during the import");
+    if (pEntry.value.generation !== playlist.generation) {
+      throw new ConflictError("another import finished first");
+    }
+    if (edits.versionstamp !== editsAt && playlist.generation) {
+      await carryEdits(kv, playlist, next.generation, next.channels);
+      editsAt = edits.versionstamp;
+    }
+    const res = await kv.atomic().check(pEntry).check(edits)
+      .set(upstreamPlaylistKey(playlist.id), {
+        ...pEntry.value,
+        generation: next.generation,
+        lastImportedAt: new Date().toISOString(),
+      }).commit();
+    if (res.ok) {
+      if (playlist.generation) {
+        // The old generation is unreachable now; collect it without holding up the run.
+        deletePrefix(kv, channelsPrefix(playlist.id, playlist.generation)).catch(() => {});
+      }
+      return;
+    }
+  }
+  throw new ConflictError("the playlist kept changing during the import; try again");
+}
+
+async function carryEdits(
+  kv: Deno.Kv,
+  playlist: UpstreamPlaylist,
+  generation: string,
+  channels: Channel[],
+): Promise<void> {
+  const current = await listValues<Channel>(kv, channelsPrefix(playlist.id, playlist.generation!));
+  const byId = new Map(current.map((c) => [c.id, c]));
+  const writer = new BatchWriter(kv);
+  for (const ch of channels) {
+    const cur = byId.get(ch.id);
+    if (!cur || (cur.keepStatus === ch.keepStatus && (ch.missing || cur.enabled === ch.enabled))) {
+      continue;
+    }
+    ch.keepStatus = cur.keepStatus;
+    if (!ch.missing || ch.keepStatus) ch.enabled = cur.enabled && isNetworkUrl(ch.url);
+    await writer.set(channelKey(playlist.id, generation, ch.id), ch, JSON.stringify(ch).length);
+  }
+  await writer.close();
+}

@@ -1,0 +1,207 @@
+/**
+ * Opens an import source, an http(s) URL or a file inside DATA_DIR, as a byte stream with a
+ * deadline, a size cap, truncation detection, gzip detection and a byte count for progress.
+ */
+import { UpstreamError } from "../errors.ts";
+
+/** Where to read from and the limits that apply. */
+export interface SourceOptions {
+  url?: string;
+  path?: string;
+  dataDir: string;
+  userAgent: string;
+  timeoutMs: number;
+  maxBytes: number;
+  /** Called as bytes arrive (compressed bytes when the transfer is compressed). */
+  onBytes?: (received: number, total: number | null) => void;
+}
+
+/** An opened source. */
+export interface OpenedSource {
+  body: ReadableStream<Uint8Array>;
+  totalBytes: number | null;
+  /** Clears the deadline timer; call when done. */
+  close(): void;
+}
+
+/** Resolves a local path and makes sure it lies inside DATA_DIR (symlinks resolved). */
+export async function resolveInsideDataDir(dataDir: string, path: string): Promise<string> {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path)) {
+    throw new UpstreamError(`"${path}" is not a local path; only files inside DATA_DIR are read`);
+  }
+  const root = await Deno.realPath(dataDir);
+  const joined = path.startsWith("/") ? path : `${root}/${path}`;
+  let real: string;
+  try {
+    real = await Deno.realPath(joined);
+  } catch {
+    throw new UpstreamError(`File "${path}" does not exist inside DATA_DIR`);
+  }
+  if (real !== root && !real.startsWith(root.endsWith("/") ? root : root + "/")) {
+    throw new UpstreamError(`File "${path}" lies outside DATA_DIR (${root}) and is never read`);
+  }
+  const info = await Deno.stat(real);
+  if (!info.isFile) throw new UpstreamError(`"${path}" is not a file`);
+  return real;
+}
+
+/** Opens a source; errors are UpstreamErrors with a message fit for the admin. */
+export async function openSource(opts: SourceOptions): Promise<OpenedSource> {
+  const ac = new AbortController();
+  const seconds = Math.round(opts.timeoutMs / 1000);
+  const timer = setTimeout(
+    () => ac.abort(new UpstreamError(`download timed out after ${seconds} s`)),
+    opts.timeoutMs,
+  );
+  const close = () => clearTimeout(timer);
+  try {
+    let raw: ReadableStream<Uint8Array>;
+    let total: number | null = null;
+    let expectLength: number | null = null;
+    if (opts.url) {
+      if (!/^https?:\/\//i.test(opts.url)) {
+        throw new UpstreamError(`"${opts.url}" is not an http(s) URL`);
+      }
+      let res: Response;
+      try {
+        res = await fetch(opts.url, {
+          headers: { "user-agent": opts.userAgent, accept: "*/*" },
+          signal: ac.signal,
+          redirect: "follow",
+        });
+      } catch (err) {
+        if (ac.signal.aborted) throw ac.signal.reason;
+        throw new UpstreamError(`cannot reach ${new URL(opts.url).host}: ${(err as Error).message}`);
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new UpstreamError(`upstream answered ${res.status} ${res.statusText}`.trim());
+      }
+      if (!res.body) throw new UpstreamError("upstream answered without a body");
+      const len = res.headers.get("content-length");
+      if (len && /^\d+$/.test(len)) {
+        total = Number(len);
+        // fetch decompresses transfer encodings; only an identity body must match its length.
+        if (!res.headers.get("content-encoding")) expectLength = total;
+      }
+      if (total !== null && total > opts.maxBytes) {
+        await res.body.cancel();
+        throw new UpstreamError(
+          `file is ${mb(total)} MB, over the cap of ${mb(opts.maxBytes)} MB (MAX_PLAYLIST_MB)`,
+        );
+      }
+      raw = res.body;
+    } else if (opts.path) {
+      const real = await resolveInsideDataDir(opts.dataDir, opts.path);
+      const file = await Deno.open(real, { read: true });
+      total = (await file.stat()).size;
+      expectLength = total;
+      if (total > opts.maxBytes) {
+        file.close();
+        throw new UpstreamError(
+          `file is ${mb(total)} MB, over the cap of ${mb(opts.maxBytes)} MB (MAX_PLAYLIST_MB)`,
+        );
+      }
+      raw = file.readable;
+    } else {
+      throw new UpstreamError("no URL or path is set");
+    }
+    return { body: countAndGunzip(raw, opts, ac, expectLength, total), totalBytes: total, close };
+  } catch (err) {
+    close();
+    throw err;
+  }
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0);
+}
+
+function countAndGunzip(
+  raw: ReadableStream<Uint8Array>,
+  opts: SourceOptions,
+  ac: AbortController,
+  expectLength: number | null,
+  total: number | null,
+): ReadableStream<Uint8Array> {
+  let received = 0;
+  let lastReport = 0;
+  const counted = raw.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, ctl) {
+        if (ac.signal.aborted) throw ac.signal.reason;
+        received += chunk.byteLength;
+        if (received > opts.maxBytes) {
+          throw new UpstreamError(
+            `download passed the cap of ${mb(opts.maxBytes)} MB (MAX_PLAYLIST_MB)`,
+          );
+        }
+        const now = Date.now();
+        if (opts.onBytes && now - lastReport > 200) {
+          lastReport = now;
+          opts.onBytes(received, total);
+        }
+        ctl.enqueue(chunk);
+      },
+      flush() {
+        if (ac.signal.aborted) throw ac.signal.reason;
+        if (expectLength !== null && received < expectLength) {
+          throw new UpstreamError(
+            `download was truncated: received ${received} of ${expectLength} bytes`,
+          );
+        }
+        opts.onBytes?.(received, total);
+      },
+    }),
+    { signal: ac.signal },
+  );
+  // Sniff the gzip magic number (RFC 1952: 1f 8b) on the first chunk.
+  const reader = counted.getReader();
+  let inner: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  return new ReadableStream<Uint8Array>({
+    async pull(ctl) {
+      try {
+        if (!inner) {
+          const first = await reader.read();
+          if (first.done) return ctl.close();
+          const head = first.value;
+          const rest = new ReadableStream<Uint8Array>({
+            start(c) {
+              c.enqueue(head);
+            },
+            async pull(c) {
+              const r = await reader.read();
+              if (r.done) c.close();
+              else c.enqueue(r.value);
+            },
+            cancel(reason) {
+              return reader.cancel(reason);
+            },
+          });
+          const gz = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+          inner = (gz
+            ? rest.pipeThrough(new DecompressionStream("gzip") as TransformStream<
+              Uint8Array,
+              Uint8Array
+            >)
+            : rest).getReader();
+        }
+        const r = await inner.read();
+        if (r.done) ctl.close();
+        else ctl.enqueue(r.value);
+      } catch (err) {
+        const e = ac.signal.aborted ? ac.signal.reason : err;
+        ctl.error(e instanceof UpstreamError ? e : new UpstreamError(describe(e)));
+      }
+    },
+    cancel(reason) {
+      return (inner ?? reader).cancel(reason);
+    },
+  });
+}
+
+function describe(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/decompress|gzip|corrupt/i.test(msg)) return `the gzip data is damaged: ${msg}`;
+  return `download failed: ${msg}`;
+}

@@ -1,0 +1,233 @@
+/**
+ * Zod schemas of everything stored or crossing an edge; the inferred types are the types used
+ * inside. `z` comes from @hono/zod-openapi so the same schemas describe the API document.
+ */
+import { z } from "@hono/zod-openapi";
+
+const id = z.string().min(1).max(64);
+const isoDate = z.string();
+
+// --- user agents ------------------------------------------------------------------------------
+/** Input to create or replace a user agent. */
+export const UserAgentInput = z.object({
+  name: z.string().trim().min(1, "Name is required").max(100),
+  userAgent: z.string().trim().min(1, "User agent string is required").max(1000),
+}).openapi("UserAgentInput");
+/** Input to create or replace a user agent. */
+export type UserAgentInput = z.infer<typeof UserAgentInput>;
+
+/** A stored user agent. */
+export const UserAgent = UserAgentInput.extend({
+  id,
+  createdAt: isoDate,
+  updatedAt: isoDate,
+}).openapi("UserAgent");
+/** A stored user agent. */
+export type UserAgent = z.infer<typeof UserAgent>;
+
+// --- upstream playlists ------------------------------------------------------------------------
+/** Status of an import run. */
+export const ImportStatus = z.enum(["running", "ok", "failed"]);
+/** Status of an import run. */
+export type ImportStatus = z.infer<typeof ImportStatus>;
+
+/** Counts an import run reports. */
+export const ImportCounts = z.object({
+  entries: z.number().int(),
+  channels: z.number().int(),
+  added: z.number().int(),
+  kept: z.number().int(),
+  missing: z.number().int(),
+  excluded: z.number().int(),
+  disabledByRule: z.number().int(),
+  groups: z.number().int(),
+  orphans: z.number().int(),
+});
+/** Counts an import run reports. */
+export type ImportCounts = z.infer<typeof ImportCounts>;
+
+/** One run of a playlist import. */
+export const ImportRun = z.object({
+  id,
+  playlistId: id,
+  trigger: z.enum(["manual", "schedule", "api"]),
+  status: ImportStatus,
+  startedAt: isoDate,
+  finishedAt: isoDate.nullable(),
+  durationMs: z.number().nullable(),
+  bytes: z.number().int(),
+  totalBytes: z.number().int().nullable(),
+  counts: ImportCounts,
+  error: z.string().nullable(),
+  warnings: z.array(z.string()),
+}).openapi("ImportRun");
+/** One run of a playlist import. */
+export type ImportRun = z.infer<typeof ImportRun>;
+
+const groupList = z.array(z.string().trim().min(1).max(500)).max(10_000);
+
+/** Input to create or replace an upstream playlist: a URL or a path inside DATA_DIR. */
+export const UpstreamPlaylistInput = z.object({
+  name: z.string().trim().min(1, "Name is required").max(100),
+  url: z.string().trim().max(4000).optional().default(""),
+  path: z.string().trim().max(1000).optional().default(""),
+  userAgentId: z.string().max(64).nullable().optional().default(null),
+  excludedGroups: groupList.optional().default([]),
+  maxConnections: z.number().int().min(0).max(10_000).optional().default(1),
+  refreshMinutes: z.number().int().min(0).max(525_600).optional().default(1440),
+  enabled: z.boolean().optional().default(true),
+}).superRefine((v, ctx) => {
+  if (!v.url && !v.path) {
+    ctx.addIssue({ code: "custom", path: ["url"], message: "Give a URL or a local path" });
+  }
+  if (v.url && v.path) {
+    ctx.addIssue({ code: "custom", path: ["path"], message: "Give a URL or a path, not both" });
+  }
+  if (v.url) {
+    let ok = false;
+    try {
+      const u = new URL(v.url);
+      ok = u.protocol === "http:" || u.protocol === "https:";
+    } catch { /* reported below */ }
+    if (!ok) {
+      ctx.addIssue({ code: "custom", path: ["url"], message: "URL must start with http:// or https://" });
+    }
+  }
+}).openapi("UpstreamPlaylistInput");
+/** Input to create or replace an upstream playlist. */
+export type UpstreamPlaylistInput = z.infer<typeof UpstreamPlaylistInput>;
+
+/** A stored upstream playlist. */
+export const UpstreamPlaylist = z.object({
+  id,
+  name: z.string(),
+  url: z.string(),
+  path: z.string(),
+  userAgentId: z.string().nullable(),
+  excludedGroups: z.array(z.string()),
+  maxConnections: z.number().int(),
+  refreshMinutes: z.number().int(),
+  enabled: z.boolean(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  /** Generation of channels in use; null before the first completed import. */
+  generation: z.string().nullable(),
+  /** Attributes of the #EXTM3U line of the last completed import (url-tvg and such). */
+  headerAttrs: z.record(z.string(), z.string()),
+  lastRunId: z.string().nullable(),
+  lastImportedAt: isoDate.nullable(),
+}).openapi("UpstreamPlaylist");
+/** A stored upstream playlist. */
+export type UpstreamPlaylist = z.infer<typeof UpstreamPlaylist>;
+
+// --- groups and channels -----------------------------------------------------------------------
+/** A group of an upstream playlist. */
+export const Group = z.object({
+  id,
+  playlistId: id,
+  name: z.string(),
+  enabled: z.boolean(),
+  /** False when the last import did not contain it. */
+  present: z.boolean(),
+  firstSeenAt: isoDate,
+}).openapi("Group");
+/** A group of an upstream playlist. */
+export type Group = z.infer<typeof Group>;
+
+/** A channel as imported, with its admin-controlled state. */
+export const Channel = z.object({
+  id,
+  playlistId: id,
+  groupId: id,
+  /** Position in the upstream file (missing channels sort after). */
+  seq: z.number().int(),
+  name: z.string(),
+  url: z.string(),
+  duration: z.number(),
+  attrs: z.record(z.string(), z.string()),
+  vlcOpts: z.array(z.tuple([z.string(), z.string()])),
+  kodiProps: z.array(z.tuple([z.string(), z.string()])),
+  extGrp: z.string().optional(),
+  extras: z.array(z.string()),
+  enabled: z.boolean(),
+  keepStatus: z.boolean(),
+  /** True when the last import did not contain it (it is disabled then, unless keepStatus). */
+  missing: z.boolean(),
+  /** Why the import rules disabled it on first import (scheme, path type, regex). */
+  blockedReason: z.string().nullable(),
+  firstSeenAt: isoDate,
+  lastSeenAt: isoDate,
+}).openapi("Channel");
+/** A channel as imported, with its admin-controlled state. */
+export type Channel = z.infer<typeof Channel>;
+
+/** Admin changes to a channel's state. */
+export const ChannelPatch = z.object({
+  enabled: z.boolean().optional(),
+  keepStatus: z.boolean().optional(),
+}).openapi("ChannelPatch");
+/** Admin changes to a channel's state. */
+export type ChannelPatch = z.infer<typeof ChannelPatch>;
+
+/** Admin changes to a group. */
+export const GroupPatch = z.object({ enabled: z.boolean() }).openapi("GroupPatch");
+/** Admin changes to a group. */
+export type GroupPatch = z.infer<typeof GroupPatch>;
+
+const boolQuery = z.enum(["true", "false"]).transform((v) => v === "true");
+
+/** Filter of the channel list (query string). */
+export const ChannelQuery = z.object({
+  playlistId: z.string().max(64).optional(),
+  groupId: z.string().max(64).optional(),
+  enabled: boolQuery.optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional().default(50),
+  cursor: z.string().max(100).optional(),
+});
+/** Filter of the channel list (query string). */
+export type ChannelQuery = z.infer<typeof ChannelQuery>;
+
+// --- admin users, sessions, tokens -------------------------------------------------------------
+/** An admin account. */
+export const User = z.object({
+  id,
+  username: z.string(),
+  email: z.string(),
+  passwordHash: z.string(),
+  mustChangePassword: z.boolean(),
+  passwordChangedAt: isoDate,
+  createdAt: isoDate,
+});
+/** An admin account. */
+export type User = z.infer<typeof User>;
+
+/** A login session (stored under the SHA-256 of its cookie). */
+export const LoginSession = z.object({
+  userId: id,
+  csrfToken: z.string(),
+  createdAt: isoDate,
+  expiresAt: z.number(),
+});
+/** A login session. */
+export type LoginSession = z.infer<typeof LoginSession>;
+
+/** An API token as stored (the secret itself is never stored). */
+export const ApiToken = z.object({
+  id,
+  name: z.string(),
+  userId: id,
+  hash: z.string(),
+  prefix: z.string(),
+  createdAt: isoDate,
+  lastUsedAt: isoDate.nullable(),
+});
+/** An API token as stored. */
+export type ApiToken = z.infer<typeof ApiToken>;
+
+/** Input to create an API token. */
+export const ApiTokenInput = z.object({ name: z.string().trim().min(1).max(100) }).openapi(
+  "ApiTokenInput",
+);
+/** Input to create an API token. */
+export type ApiTokenInput = z.infer<typeof ApiTokenInput>;

@@ -1,0 +1,26 @@
+/** `deno task start`: the manager and the proxy in one process, sharing one KV handle. */
+import { ConfigError, loadConfig } from "./common/config.ts";
+import { openKv } from "./common/db/open_kv.ts";
+import { startManager } from "./manager/server.ts";
+import { startProxy } from "./proxy/server.ts";
+
+if (import.meta.main) {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      Deno.exit(2);
+    }
+    throw err;
+  }
+  const kv = await openKv(config);
+  await startManager(kv, config);
+  startProxy(kv, config);
+  if (!config.adminPasswordConfigured) {
+    console.log(
+      `No ADMIN_PASSWORD set: log in as "${config.adminUsername}" with "password" once and choose a new password.`,
+    );
+  }
+}

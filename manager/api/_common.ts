@@ -1,0 +1,66 @@
+/** Shared pieces of the JSON API: the error schema, list envelope, responses, validation hook. */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { ManagerEnv } from "../auth.ts";
+import { errorBody, statusOf } from "../http_errors.ts";
+
+/** `{ error, issues }`: every error answer of the API. */
+export const ErrorSchema = z.object({
+  error: z.string(),
+  issues: z.record(z.string(), z.array(z.string())),
+}).openapi("Error");
+
+/** Wraps an item schema into the list envelope `{ items, cursor }`. */
+export function listOf<T extends z.ZodType>(item: T, name: string) {
+  return z.object({ items: z.array(item), cursor: z.string().nullable() }).openapi(name);
+}
+
+/** A JSON response entry for createRoute. */
+export function json<T extends z.ZodType>(schema: T, description: string) {
+  return { content: { "application/json": { schema } }, description };
+}
+
+/** The error responses every authenticated route can give. */
+export const errors = {
+  400: json(ErrorSchema, "The request is not valid"),
+  401: json(ErrorSchema, "Not logged in"),
+  404: json(ErrorSchema, "Not found"),
+  409: json(ErrorSchema, "Conflict with the current state"),
+  422: json(ErrorSchema, "The request cannot be carried out"),
+};
+
+/** `{ id }` path parameter. */
+export const IdParam = z.object({
+  id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }),
+});
+
+/** Turns zod issues into `{ "field.path": ["message"] }`. */
+export function flattenIssues(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const i of error.issues) {
+    const k = i.path.join(".") || "_";
+    (out[k] ??= []).push(i.message);
+  }
+  return out;
+}
+
+/** A new API router whose validation failures answer 400 `{ error, issues }`. */
+export function apiRouter(): OpenAPIHono<ManagerEnv> {
+  const app = new OpenAPIHono<ManagerEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        return c.json({ error: "The request is not valid", issues: flattenIssues(result.error) }, 400);
+      }
+    },
+  });
+  app.onError((err, c) => {
+    const status = statusOf(err);
+    if (status === 500) console.error(err);
+    return c.json(errorBody(err), status);
+  });
+  return app;
+}
+
+/** Reads an offset cursor ("" or digits). */
+export function offsetOf(cursor: string | undefined): number {
+  return cursor && /^\d+$/.test(cursor) ? Number(cursor) : 0;
+}

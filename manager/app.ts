@@ -1,0 +1,71 @@
+/** The manager's Hono app: pages behind a login, the JSON API, health and static files. */
+import { Hono } from "hono";
+import { createApi } from "./api/mod.ts";
+import { type ManagerEnv, requirePageLogin } from "./auth.ts";
+import type { ManagerDeps } from "./deps.ts";
+import { errorBody, statusOf } from "./http_errors.ts";
+import { BUNDLE_PATH, ensureIslandBundle } from "./islands/bundle.ts";
+import { accountRoutes } from "./routes/account.tsx";
+import { channelRoutes } from "./routes/channels.tsx";
+import { groupRoutes } from "./routes/groups.tsx";
+import { loginRoutes } from "./routes/login.tsx";
+import { playlistRoutes } from "./routes/playlists.tsx";
+import { userAgentRoutes } from "./routes/user_agents.tsx";
+
+function hostAllowed(allowed: string[], host: string | undefined): boolean {
+  if (allowed.includes("*")) return true;
+  const name = (host ?? "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "").toLowerCase();
+  return allowed.some((a) => {
+    const p = a.toLowerCase();
+    return p.startsWith(".") ? name === p.slice(1) || name.endsWith(p) : name === p;
+  });
+}
+
+/** Builds the manager app. */
+export function createManagerApp(deps: ManagerDeps) {
+  const app = new Hono<ManagerEnv>();
+  app.use("*", async (c, next) => {
+    if (!hostAllowed(deps.config.allowedHosts, c.req.header("host"))) {
+      return c.text("Bad request: this host name is not in ALLOWED_HOSTS", 400);
+    }
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "same-origin");
+    if (c.res.headers.get("content-type")?.startsWith("text/html")) {
+      c.header("X-Frame-Options", "DENY");
+      c.header("Cache-Control", "no-store");
+    }
+  });
+  app.onError((err, c) => {
+    const status = statusOf(err);
+    if (status === 500) console.error(err);
+    if (c.req.path.startsWith("/api/")) return c.json(errorBody(err), status);
+    return c.text(errorBody(err).error, status);
+  });
+  app.get("/healthz", (c) => c.json({ status: "ok", service: "manager" }));
+  app.get("/static/islands.js", async (c) => {
+    await ensureIslandBundle();
+    const js = await Deno.readFile(BUNDLE_PATH);
+    c.header("Content-Type", "text/javascript; charset=utf-8");
+    c.header("Cache-Control", "no-cache");
+    return c.body(js);
+  });
+  app.route("/", loginRoutes(deps));
+  app.route("/api/v1", createApi(deps));
+  app.get("/", (c) => c.redirect("/admin", 303));
+  const admin = new Hono<ManagerEnv>();
+  admin.use("*", requirePageLogin(deps));
+  admin.get("/", (c) => c.redirect("/admin/playlists", 303));
+  admin.route("/account", accountRoutes(deps));
+  admin.route("/user-agents", userAgentRoutes(deps));
+  admin.route("/playlists", playlistRoutes(deps));
+  admin.route("/groups", groupRoutes(deps));
+  admin.route("/channels", channelRoutes(deps));
+  app.route("/admin", admin);
+  app.notFound((c) =>
+    c.req.path.startsWith("/api/")
+      ? c.json({ error: "Not found", issues: {} }, 404)
+      : c.text("Not found", 404)
+  );
+  return app;
+}

@@ -1,0 +1,213 @@
+/**
+ * Login sessions (cookie), API tokens (Bearer), HTTP Basic for the API, CSRF checks and the
+ * per-client slow-down of failed logins.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { sha256Hex, verifyPassword } from "../common/auth/password.ts";
+import { findApiToken, findUserByName, getLoginSession, getUser } from "../common/db/users.ts";
+import { SESSION_TTL_MS } from "../common/db/users.ts";
+import type { LoginSession, User } from "../common/schemas.ts";
+import type { ManagerDeps } from "./deps.ts";
+
+/** Name of the login cookie. */
+export const SESSION_COOKIE = "iptv_session";
+/** Name of the pre-login CSRF cookie (double submit for the login form). */
+export const LOGIN_CSRF_COOKIE = "iptv_login_csrf";
+
+/** Per-request values the auth middleware sets. */
+export type AuthVars = {
+  user: User;
+  session: LoginSession | null;
+  sessionToken: string | null;
+};
+
+/** Hono env of the manager. */
+export type ManagerEnv = { Variables: AuthVars };
+
+/** True when the request came over https (directly or through a proxy that says so). */
+export function isHttps(c: Context): boolean {
+  return new URL(c.req.url).protocol === "https:" ||
+    c.req.header("x-forwarded-proto")?.split(",")[0].trim() === "https";
+}
+
+/** Sets the login cookie: HttpOnly, SameSite=Lax, Secure over https. */
+export function setSessionCookie(c: Context, token: string): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: isHttps(c),
+    path: "/",
+    maxAge: Math.floor(SESSION_TTL_MS / 1000),
+  });
+}
+
+/** Clears the login cookie. */
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+}
+
+async function sessionUser(
+  kv: Deno.Kv,
+  c: Context,
+): Promise<{ user: User; session: LoginSession; token: string } | null> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token || token.length > 200) return null;
+  const session = await getLoginSession(kv, token);
+  if (!session) return null;
+  try {
+    const user = await getUser(kv, session.userId);
+    // Sessions from before a password change end with it.
+    if (Date.parse(user.passwordChangedAt) > Date.parse(session.createdAt)) return null;
+    return { user, session, token };
+  } catch {
+    return null;
+  }
+}
+
+/** Pages: a login is required; a forced password change comes first. */
+export function requirePageLogin(deps: ManagerDeps): MiddlewareHandler<ManagerEnv> {
+  return async (c, next) => {
+    const found = await sessionUser(deps.kv, c);
+    if (!found) {
+      const url = new URL(c.req.url);
+      const nextPath = url.pathname + url.search;
+      return c.redirect(`/login?next=${encodeURIComponent(nextPath)}`, 303);
+    }
+    c.set("user", found.user);
+    c.set("session", found.session);
+    c.set("sessionToken", found.token);
+    const path = new URL(c.req.url).pathname;
+    if (found.user.mustChangePassword && path !== "/admin/account/password") {
+      return c.redirect("/admin/account/password", 303);
+    }
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      const form = await c.req.parseBody();
+      const sent = typeof form["_csrf"] === "string" ? form["_csrf"] : c.req.header("x-csrf-token");
+      if (!sent || sent !== found.session.csrfToken) {
+        return c.text("Forbidden: the form's CSRF token is missing or wrong; reload the page", 403);
+      }
+    }
+    await next();
+  };
+}
+
+const BASIC_CACHE_MS = 5 * 60_000;
+
+/** API: Bearer token, HTTP Basic (admin credentials) or a login cookie with a CSRF header. */
+export function requireApiAuth(deps: ManagerDeps): MiddlewareHandler<ManagerEnv> {
+  // A verified Basic credential is remembered for a few minutes: PBKDF2 costs ~80 ms a check.
+  const basicCache = new Map<string, { userId: string; until: number; changedAt: string }>();
+  const deny = (c: Context, message: string, status: 401 | 403 = 401) => {
+    c.header("WWW-Authenticate", 'Basic realm="IPTV manager", charset="UTF-8"');
+    return c.json({ error: message, issues: {} }, status);
+  };
+  return async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const [scheme, value = ""] = header.split(/\s+/, 2);
+    if (/^bearer$/i.test(scheme) && value) {
+      const token = await findApiToken(deps.kv, value);
+      if (!token) return deny(c, "The API token is unknown or revoked");
+      const user = await getUser(deps.kv, token.userId).catch(() => null);
+      if (!user) return deny(c, "The API token's user no longer exists");
+      c.set("user", user);
+      c.set("session", null);
+      c.set("sessionToken", null);
+      return await next();
+    }
+    if (/^basic$/i.test(scheme) && value) {
+      const key = await sha256Hex(header);
+      const cached = basicCache.get(key);
+      let user: User | null = null;
+      if (cached && cached.until > Date.now()) {
+        user = await getUser(deps.kv, cached.userId).catch(() => null);
+        if (user && user.passwordChangedAt !== cached.changedAt) user = null;
+      }
+      if (!user) {
+        basicCache.delete(key);
+        let decoded = "";
+        try {
+          decoded = new TextDecoder().decode(Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0)));
+        } catch {
+          return deny(c, "The Basic credentials are not valid base64");
+        }
+        const colon = decoded.indexOf(":");
+        const name = decoded.slice(0, colon);
+        const password = decoded.slice(colon + 1);
+        if (colon < 0 || !(await deps.throttle.allowed(clientKey(c)))) {
+          return deny(c, "Wrong user name or password");
+        }
+        const found = await findUserByName(deps.kv, name);
+        if (!found || !(await verifyPassword(password, found.passwordHash))) {
+          deps.throttle.fail(clientKey(c));
+          return deny(c, "Wrong user name or password");
+        }
+        deps.throttle.succeed(clientKey(c));
+        user = found;
+        basicCache.set(key, {
+          userId: user.id,
+          until: Date.now() + BASIC_CACHE_MS,
+          changedAt: user.passwordChangedAt,
+        });
+      }
+      if (user.mustChangePassword) {
+        return deny(c, "The default password must be changed first (log in to the web UI)", 403);
+      }
+      c.set("user", user);
+      c.set("session", null);
+      c.set("sessionToken", null);
+      return await next();
+    }
+    const found = await sessionUser(deps.kv, c);
+    if (!found) return deny(c, "Log in, or send an API token or Basic credentials");
+    if (found.user.mustChangePassword) {
+      return deny(c, "The default password must be changed first", 403);
+    }
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      if (c.req.header("x-csrf-token") !== found.session.csrfToken) {
+        return c.json({ error: "The X-CSRF-Token header is missing or wrong", issues: {} }, 403);
+      }
+    }
+    c.set("user", found.user);
+    c.set("session", found.session);
+    c.set("sessionToken", found.token);
+    await next();
+  };
+}
+
+/** The key failed logins are counted under: the client's address. */
+export function clientKey(c: Context): string {
+  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
+  return info?.hostname ?? "unknown";
+}
+
+/**
+ * Slows down repeated failed logins per client: the first five failures are free, then each
+ * further attempt must wait 2^(n-5) seconds (up to 15 minutes) after the last failure.
+ */
+export class LoginThrottle {
+  #fails = new Map<string, { count: number; last: number }>();
+  /** Seconds the client must still wait, 0 when it may try. */
+  waitSeconds(key: string): number {
+    const f = this.#fails.get(key);
+    if (!f || f.count < 5) return 0;
+    const wait = Math.min(2 ** (f.count - 5), 900) * 1000;
+    return Math.max(0, Math.ceil((f.last + wait - Date.now()) / 1000));
+  }
+  /** True when the client may try now. */
+  allowed(key: string): Promise<boolean> {
+    return Promise.resolve(this.waitSeconds(key) === 0);
+  }
+  /** Counts a failure. */
+  fail(key: string): void {
+    const f = this.#fails.get(key) ?? { count: 0, last: 0 };
+    f.count++;
+    f.last = Date.now();
+    this.#fails.set(key, f);
+    if (this.#fails.size > 10_000) this.#fails.delete(this.#fails.keys().next().value!);
+  }
+  /** Forgets a client's failures after a successful login. */
+  succeed(key: string): void {
+    this.#fails.delete(key);
+  }
+}

@@ -1,0 +1,18 @@
+/** The one client entry: finds island markers and hydrates each with its component. */
+import { h, hydrate } from "preact";
+import type { FunctionComponent } from "preact";
+import { ImportProgress } from "./ImportProgress.tsx";
+import { ChannelTable } from "./ChannelTable.tsx";
+
+const REGISTRY: Record<string, FunctionComponent<Record<string, unknown>>> = {
+  ImportProgress: ImportProgress as unknown as FunctionComponent<Record<string, unknown>>,
+  ChannelTable: ChannelTable as unknown as FunctionComponent<Record<string, unknown>>,
+};
+
+for (const el of document.querySelectorAll<HTMLElement>("[data-island]")) {
+  const component = REGISTRY[el.dataset.island ?? ""];
+  if (!component) continue;
+  const props = JSON.parse(el.dataset.props ?? "{}");
+  hydrate(h(component, props), el);
+  el.dataset.hydrated = "true";
+}

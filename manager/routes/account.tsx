@@ -1,0 +1,140 @@
+/** /admin/account: change the password, create and revoke API tokens. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { verifyPassword } from "../../common/auth/password.ts";
+import {
+  createApiToken,
+  createLoginSession,
+  listApiTokens,
+  revokeApiToken,
+  setPassword,
+} from "../../common/db/users.ts";
+import { type ManagerEnv, setSessionCookie } from "../auth.ts";
+import { type FieldErrors, fieldErrors, formatTime } from "../components/Field.tsx";
+import { Field } from "../components/Field.tsx";
+import { Csrf, page } from "../components/Layout.tsx";
+import type { ManagerDeps } from "../deps.ts";
+import type { Context } from "hono";
+
+const PasswordForm = z.object({
+  current: z.string().min(1, "Enter your current password"),
+  password: z.string().min(10, "Use at least 10 characters").max(200)
+    .refine((p) => p.toLowerCase() !== "password", "Choose a password other than the default"),
+  confirm: z.string(),
+}).refine((v) => v.password === v.confirm, {
+  path: ["confirm"],
+  message: "The two new passwords differ",
+});
+
+/** Routes of the account pages. */
+export function accountRoutes(deps: ManagerDeps) {
+  const app = new Hono<ManagerEnv>();
+
+  const passwordPage = (c: Context<ManagerEnv>, errors: FieldErrors = {}, status?: 422) =>
+    page(
+      c,
+      "Change password",
+      <form method="post" action="/admin/account/password" class="card">
+        {c.var.user.mustChangePassword && (
+          <p class="error">
+            You logged in with the default password. Choose a new one before going on.
+          </p>
+        )}
+        <Csrf c={c} />
+        <Field label="Current password" name="current" type="password" errors={errors}
+          autocomplete="current-password" />
+        <Field label="New password" name="password" type="password" errors={errors}
+          autocomplete="new-password" hint="At least 10 characters." />
+        <Field label="New password again" name="confirm" type="password" errors={errors}
+          autocomplete="new-password" />
+        <p><button type="submit">Change password</button></p>
+      </form>,
+      { status },
+    );
+
+  app.get("/password", (c) => passwordPage(c));
+  app.post("/password", async (c) => {
+    const parsed = PasswordForm.safeParse(await c.req.parseBody());
+    if (!parsed.success) return passwordPage(c, fieldErrors(parsed.error), 422);
+    if (!(await verifyPassword(parsed.data.current, c.var.user.passwordHash))) {
+      return passwordPage(c, { current: ["The current password is wrong"] }, 422);
+    }
+    await setPassword(deps.kv, c.var.user.id, parsed.data.password);
+    // Every older session ends with the change; this browser gets a fresh one.
+    const { token } = await createLoginSession(deps.kv, c.var.user.id);
+    setSessionCookie(c, token);
+    return c.redirect("/admin/account?flash=Password+changed", 303);
+  });
+
+  const accountPage = async (c: Context<ManagerEnv>, secret?: string) => {
+    const tokens = await listApiTokens(deps.kv);
+    return page(
+      c,
+      "Account",
+      <>
+        <div class="card">
+          <p>
+            Logged in as <strong>{c.var.user.username}</strong>. Password changed{" "}
+            {formatTime(c.var.user.passwordChangedAt, deps.config.timeZone)}.
+          </p>
+          <a class="btn secondary" href="/admin/account/password">Change password</a>
+        </div>
+        <div class="card">
+          <h2>API tokens</h2>
+          <p class="hint">
+            Send a token as <code>Authorization: Bearer &lt;token&gt;</code> to{" "}
+            <a href="/api/v1/openapi.json">/api/v1</a>. Only its hash is stored.
+          </p>
+          {secret && (
+            <div class="flash">
+              New token (copy it now, it is not shown again):{" "}
+              <code data-testid="new-token">{secret}</code>
+            </div>
+          )}
+          <table>
+            <thead>
+              <tr><th>Name</th><th>Starts with</th><th>Created</th><th></th></tr>
+            </thead>
+            <tbody>
+              {tokens.map((t) => (
+                <tr>
+                  <td>{t.name}</td>
+                  <td><code>{t.prefix}…</code></td>
+                  <td>{formatTime(t.createdAt, deps.config.timeZone)}</td>
+                  <td>
+                    <form method="post" action={`/admin/account/tokens/${t.id}/delete`}
+                      class="inline">
+                      <Csrf c={c} />
+                      <button class="small danger" type="submit">Revoke</button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <form method="post" action="/admin/account/tokens" class="toolbar" style="margin-top:1rem">
+            <Csrf c={c} />
+            <input type="text" name="name" placeholder="Token name, e.g. Home Assistant" required
+              aria-label="Token name" style="max-width:20rem" />
+            <button type="submit">Create token</button>
+          </form>
+        </div>
+      </>,
+    );
+  };
+  app.get("/", (c) => accountPage(c));
+  app.post("/tokens", async (c) => {
+    const parsed = z.object({ name: z.string().trim().min(1).max(100) }).safeParse(
+      await c.req.parseBody(),
+    );
+    if (!parsed.success) return c.redirect("/admin/account?flash=Give+the+token+a+name", 303);
+    const { secret } = await createApiToken(deps.kv, c.var.user.id, parsed.data.name);
+    // Shown once in this answer; never put in a URL, where history would keep it.
+    return await accountPage(c, secret);
+  });
+  app.post("/tokens/:id/delete", async (c) => {
+    await revokeApiToken(deps.kv, c.req.param("id"));
+    return c.redirect("/admin/account?flash=Token+revoked", 303);
+  });
+  return app;
+}

@@ -1,0 +1,92 @@
+/** /admin/groups: groups per playlist, enable/disable, and the copyable group list. */
+import { Hono } from "hono";
+import { listUpstreamPlaylists } from "../../common/db/upstream_playlists.ts";
+import type { ManagerEnv } from "../auth.ts";
+import { Csrf, page } from "../components/Layout.tsx";
+import type { ManagerDeps } from "../deps.ts";
+import { groupListText, groupViews, setGroupEnabled } from "../services/channels.ts";
+
+/** Routes of the group pages. */
+export function groupRoutes(deps: ManagerDeps) {
+  const app = new Hono<ManagerEnv>();
+  app.get("/", async (c) => {
+    const playlists = await listUpstreamPlaylists(deps.kv);
+    const playlistId = c.req.query("playlistId") || undefined;
+    const groups = await groupViews(deps, playlistId);
+    const names = new Map(playlists.map((p) => [p.id, p.name]));
+    const back = `/admin/groups${playlistId ? `?playlistId=${playlistId}` : ""}`;
+    return page(
+      c,
+      "Groups",
+      <>
+        <form method="get" class="toolbar">
+          <select name="playlistId" aria-label="Playlist" style="max-width:20rem">
+            <option value="">All playlists</option>
+            {playlists.map((p) => (
+              <option value={p.id} selected={p.id === playlistId}>{p.name}</option>
+            ))}
+          </select>
+          <button type="submit" class="secondary">Show</button>
+          <a class="btn secondary" href={`/admin/groups/list${playlistId ? `?playlistId=${playlistId}` : ""}`}>
+            Get group list
+          </a>
+        </form>
+        <div class="card">
+          {groups.length === 0 ? <p class="muted">No groups yet: import a playlist first.</p> : (
+            <table>
+              <thead>
+                <tr>
+                  <th>Group</th><th class="opt">Playlist</th><th>Channels</th><th>Enabled</th>
+                </tr>
+              </thead>
+              <tbody>
+                {groups.map((g) => (
+                  <tr data-group={g.name}>
+                    <td>
+                      <a href={`/admin/channels?playlistId=${g.playlistId}&groupId=${g.id}`}>{g.name}</a>
+                      {!g.present && <> <span class="badge failed">gone upstream</span></>}
+                    </td>
+                    <td class="opt">{names.get(g.playlistId)}</td>
+                    <td>{g.enabledCount} / {g.channelCount}</td>
+                    <td>
+                      <form method="post" action={`/admin/groups/${g.id}/toggle`} class="inline">
+                        <Csrf c={c} />
+                        <input type="hidden" name="back" value={back} />
+                        <input type="hidden" name="enabled" value={g.enabled ? "false" : "true"} />
+                        <button type="submit" class={`small ${g.enabled ? "" : "secondary"}`}
+                          aria-pressed={g.enabled}>
+                          {g.enabled ? "On" : "Off"}
+                        </button>
+                      </form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      </>,
+    );
+  });
+  app.get("/list", async (c) => {
+    const text = await groupListText(deps, c.req.query("playlistId") || undefined);
+    return page(
+      c,
+      "Group list",
+      <div class="card">
+        <p class="hint">Copy these names into a downstream playlist or an exclusion list.</p>
+        <pre class="copy" data-testid="group-list">{text}</pre>
+        <a href="/admin/groups">Back to groups</a>
+      </div>,
+    );
+  });
+  app.post("/:id/toggle", async (c) => {
+    const body = await c.req.parseBody();
+    await setGroupEnabled(deps, c.req.param("id"), body.enabled === "true");
+    const back = typeof body.back === "string" && body.back.startsWith("/admin/groups")
+      ? body.back
+      : "/admin/groups";
+    return c.redirect(back, 303);
+  });
+  return app;
+}

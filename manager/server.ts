@@ -1,0 +1,50 @@
+/** Starts the manager's listener, first admin, scheduler and island bundle. */
+import type { Config } from "../common/config.ts";
+import { ensureAdmin } from "../common/db/users.ts";
+import { createManagerApp } from "./app.ts";
+import { createManagerDeps, type ManagerDeps } from "./deps.ts";
+import { ensureIslandBundle } from "./islands/bundle.ts";
+import { startScheduler } from "./scheduler.ts";
+
+/** A running manager. */
+export interface RunningManager {
+  deps: ManagerDeps;
+  server: Deno.HttpServer<Deno.NetAddr>;
+  port: number;
+  shutdown(): Promise<void>;
+}
+
+/** Starts the manager on SOCKET_ADDRESS:INTERNAL_MANAGEMENT_PORT (port 0 picks a free one). */
+export async function startManager(
+  kv: Deno.Kv,
+  config: Config,
+  opts: { scheduler?: boolean; quiet?: boolean } = {},
+): Promise<RunningManager> {
+  await Deno.mkdir(config.dataDir, { recursive: true });
+  await ensureAdmin(kv, {
+    username: config.adminUsername,
+    email: config.adminEmail,
+    password: config.adminPassword,
+  });
+  const deps = await createManagerDeps(kv, config);
+  const app = createManagerApp(deps);
+  const server = Deno.serve({
+    hostname: config.socketAddress,
+    port: config.managementPort,
+    onListen: ({ hostname, port }) => {
+      if (!opts.quiet) console.log(`Manager listening on http://${hostname}:${port}/admin`);
+    },
+  }, (req, info) => app.fetch(req, info));
+  const stopScheduler = opts.scheduler === false ? () => {} : startScheduler(deps);
+  // Build the client bundle in the background so the first page load does not wait for it.
+  ensureIslandBundle().catch((err) => console.error(err.message));
+  return {
+    deps,
+    server,
+    port: server.addr.port,
+    async shutdown() {
+      stopScheduler();
+      await server.shutdown();
+    },
+  };
+}

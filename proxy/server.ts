@@ -1,0 +1,38 @@
+/** The streaming proxy's listener. Streaming itself arrives with the proxy issue. */
+import type { Config } from "../common/config.ts";
+
+/** A running proxy. */
+export interface RunningProxy {
+  server: Deno.HttpServer<Deno.NetAddr>;
+  port: number;
+  shutdown(): Promise<void>;
+}
+
+/** Handles one proxy request. */
+export function proxyHandler(_kv: Deno.Kv, config: Config) {
+  return (req: Request): Response => {
+    const url = new URL(req.url);
+    if (url.pathname === "/healthz") {
+      return Response.json({ status: "ok", service: "proxy", name: config.proxyName });
+    }
+    // The proxy streams only channels it knows; it never fetches a URL a client hands it.
+    return new Response("Not found\n", { status: 404 });
+  };
+}
+
+/** Starts the proxy on SOCKET_ADDRESS:INTERNAL_PROXY_PORT (port 0 picks a free one). */
+export function startProxy(
+  kv: Deno.Kv,
+  config: Config,
+  opts: { quiet?: boolean } = {},
+): RunningProxy {
+  const handler = proxyHandler(kv, config);
+  const server = Deno.serve({
+    hostname: config.socketAddress,
+    port: config.proxyPort,
+    onListen: ({ hostname, port }) => {
+      if (!opts.quiet) console.log(`Proxy "${config.proxyName}" listening on http://${hostname}:${port}`);
+    },
+  }, handler);
+  return { server, port: server.addr.port, shutdown: () => server.shutdown() };
+}
