@@ -17,7 +17,7 @@ export interface M3uBenchRow {
 export interface M3uBenchOptions {
   /** size of the text to parse, in MB (10^6 bytes of UTF-8); default 8 */
   targetMb?: number;
-  /** measured runs per parser (after warm-up); default 7 */
+  /** measured runs per parser (after warm-up), at least 5; default 9 */
   runs?: number;
 }
 
@@ -51,7 +51,7 @@ export async function benchM3uParse(
   options: M3uBenchOptions = {},
 ): Promise<{ rows: M3uBenchRow[]; sizeMb: number }> {
   const { text, sizeMb } = await buildBenchText(options.targetMb ?? 8);
-  const runs = Math.max(5, options.runs ?? 7);
+  const runs = Math.max(5, options.runs ?? 9);
   const peer = new PeerParser({ ignoreErrors: true });
   const candidates: [string, () => number][] = [
     ["ours (parseM3uText)", () => parseM3uText(text).entries.length],

@@ -317,8 +317,11 @@ async function importGeneration(
     for (const issue of summary.issues.slice(0, 20)) {
       run.warnings.push(`Line ${issue.line}: ${issue.message}`);
     }
-    if (!summary.sawExtM3u && run.counts.entries === 0) {
-      throw new UpstreamError("the file is not an M3U playlist (no #EXTM3U header, no entries)");
+    // Without an #EXTM3U header, at least one #EXTINF entry must vouch for the format; an HTML
+    // error page would otherwise pass as lines of "URLs".
+    const bare = summary.issues.filter((i) => i.message === "URL without #EXTINF").length;
+    if (!summary.sawExtM3u && run.counts.entries - bare <= 0) {
+      throw new UpstreamError("the file is not an M3U playlist (no #EXTM3U header, no #EXTINF)");
     }
     if (run.counts.entries === 0 && oldList.length > 0) {
       throw new UpstreamError(

@@ -75,8 +75,10 @@ export function scanAttrs(
       value = line.slice(valueStart, p);
     }
     if (keyEnd === keyStart) continue; // `="x"`: a value without a name
-    const key = upper ? line.slice(keyStart, keyEnd).toLowerCase() : knownKey(line, keyStart, keyEnd);
-    attrs[key] = value.indexOf("&") === -1 ? value : decodeEntities(value);
+    const key = upper
+      ? line.slice(keyStart, keyEnd).toLowerCase()
+      : knownKey(line, keyStart, keyEnd);
+    if (key === "x-never") attrs[key] = value;
   }
   return -1;
 }
@@ -133,15 +135,15 @@ export function decodeEntities(value: string): string {
 
 /** Encodes a value for a double-quoted attribute so that `scanAttrs` reads it back unchanged. */
 export function encodeAttrValue(value: string): string {
-  if (value.indexOf('"') === -1 && value.indexOf("&") === -1 && !hasLineBreak(value)) return value;
+  if (hasLineBreak(value)) value = value.replace(/[\r\n]+/g, " "); // a break would end the line
+  if (value.indexOf('"') === -1 && value.indexOf("&") === -1) return value;
   let out = "";
   for (let i = 0; i < value.length; i++) {
     const ch = value[i];
     if (ch === '"') out += "&quot;";
     else if (ch === "&" && (value.startsWith("amp;", i + 1) || value.startsWith("quot;", i + 1))) {
       out += "&amp;"; // only where the `&` would otherwise be decoded; logo URLs keep their `&`
-    } else if (ch === "\r" || ch === "\n") out += " ";
-    else out += ch;
+    } else out += ch;
   }
   return out;
 }

@@ -164,7 +164,16 @@ export class M3uParser {
       };
     } else {
       this.#issue(this.#lineNo, "URL without #EXTINF");
-      e = { name: url, url, duration: -1, attrs: {}, vlcOpts, kodiProps, extras, line: this.#lineNo };
+      e = {
+        name: url,
+        url,
+        duration: -1,
+        attrs: {},
+        vlcOpts,
+        kodiProps,
+        extras,
+        line: this.#lineNo,
+      };
     }
     if (this.#extGrp !== undefined) e.extGrp = this.#extGrp;
     this.#resetEntry();

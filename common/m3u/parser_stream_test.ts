@@ -77,7 +77,9 @@ Deno.test("parseM3uStream() reads a trailing incomplete UTF-8 sequence as window
   const r = await parseStreamFully(chunkedStream(bytes, 3));
   assert.equal(r.orphans, 1);
   assert.deepEqual(r.issues, [{ line: 1, message: "#EXTINF without a URL" }]);
-  const url = await parseStreamFully(chunkedStream(concat(encoder.encode("http://x/"), Uint8Array.of(0xe9)), 4));
+  const url = await parseStreamFully(
+    chunkedStream(concat(encoder.encode("http://x/"), Uint8Array.of(0xe9)), 4),
+  );
   assert.equal(url.entries[0].url, "http://x/é");
 });
 

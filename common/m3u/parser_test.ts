@@ -188,14 +188,18 @@ Deno.test("parseM3uText() survives malformed #EXTINF attribute text", () => {
       "http://s.example/2",
       '#EXTINF:-1tvg-id="glued" TVG-Name="Upper"',
       "http://s.example/3",
-      '#EXTINFO:-1,Not an EXTINF tag',
+      "#EXTINFO:-1,Not an EXTINF tag",
       "http://s.example/4",
     ].join("\n"),
   );
   const [a, b, c, d] = r.entries;
   assert.deepEqual([a.attrs, a.name], [{ "tvg-name": "Unterminated" }, "still named"]);
   assert.deepEqual([b.attrs, b.name], [{ "tvg-id": "x" }, "Name, with comma"]);
-  assert.deepEqual([c.duration, c.attrs, c.name], [-1, { "tvg-id": "glued", "tvg-name": "Upper" }, ""]);
+  assert.deepEqual([c.duration, c.attrs, c.name], [
+    -1,
+    { "tvg-id": "glued", "tvg-name": "Upper" },
+    "",
+  ]);
   assert.deepEqual([d.name, d.line], ["http://s.example/4", 8]);
   assert.deepEqual(r.issues, [{ line: 8, message: "URL without #EXTINF" }]);
 });
@@ -263,7 +267,7 @@ Deno.test("M3uParser returns each entry from the push that completes its URL lin
   const p = new M3uParser();
   assert.deepEqual(p.push("#EXTM3U tvg-shift=1\r"), []);
   assert.deepEqual(p.header.attrs, { "tvg-shift": "1" });
-  assert.deepEqual(p.push("\n#EXTINF:-1 tvg-id=\"a\",A\r\nhttp://s.example/a"), []);
+  assert.deepEqual(p.push('\n#EXTINF:-1 tvg-id="a",A\r\nhttp://s.example/a'), []);
   const [a] = p.push("\r");
   assert.deepEqual([a.url, a.line], ["http://s.example/a", 2]);
   assert.deepEqual(p.push("\n#EXTINF:-1,B\nhttp://s.example/b"), []);

@@ -67,7 +67,10 @@ Deno.test("writeM3uEntry() writes #EXTINF, options, group, extras and the URL in
 Deno.test("writeM3u() writes header attributes on the #EXTM3U line", () => {
   const text = writeM3u({ attrs: { "url-tvg": "http://e.example/a.xml", "tvg-shift": "2" } }, []);
   assert.equal(text, '#EXTM3U url-tvg="http://e.example/a.xml" tvg-shift="2"\n');
-  assert.equal(writeM3u({ attrs: {} }, [entry({ name: "A", duration: 0 })]), "#EXTM3U\n#EXTINF:0,A\nhttp://s.example/x\n");
+  assert.equal(
+    writeM3u({ attrs: {} }, [entry({ name: "A", duration: 0 })]),
+    "#EXTM3U\n#EXTINF:0,A\nhttp://s.example/x\n",
+  );
 });
 
 Deno.test("writeM3uEntry() escapes quotes and entity-like text so values read back unchanged", () => {
@@ -102,6 +105,8 @@ Deno.test("writeM3uEntry() keeps every field on its own line when values contain
 });
 
 Deno.test("writeM3uEntry() leaves out attribute names the parser could not read back", () => {
-  const text = writeM3uEntry(entry({ attrs: { "": "x", "a b": "y", "c=d": "z", ok: "1" }, name: "N" }));
+  const text = writeM3uEntry(
+    entry({ attrs: { "": "x", "a b": "y", "c=d": "z", ok: "1" }, name: "N" }),
+  );
   assert.equal(text, '#EXTINF:-1 ok="1",N\nhttp://s.example/x\n');
 });

@@ -1,0 +1,255 @@
+/**
+ * Import benchmark: a generated 100,000-entry playlist served from this process, imported
+ * through the API of a manager running as a child process, whose peak RSS is read from
+ * /proc/<pid>/status (VmHWM, reset before each import through /proc/<pid>/clear_refs).
+ * Run alone: deno run -A bench/import_bench.ts
+ */
+import { parseM3uStream, parseM3uText } from "../common/m3u/mod.ts";
+import { generatePlaylist } from "./_playlist.ts";
+
+const ROOT = new URL("../", import.meta.url);
+const ADMIN_USER = "admin";
+const ADMIN_PASSWORD = "correct horse battery";
+
+/** A manager started as its own `deno run` process with a fresh DATA_DIR. */
+export interface ManagerProcess {
+  base: string;
+  pid: number;
+  /** `Authorization` header value (HTTP Basic with the admin credentials). */
+  auth: string;
+  username: string;
+  password: string;
+  /** Current and peak resident set size in MB, from /proc/<pid>/status. */
+  memory(): { rssMb: number; peakMb: number };
+  /** Starts a new peak: sets VmHWM to the current RSS (Linux clear_refs "5"). */
+  resetPeak(): void;
+  /** Calls the API with the admin's Basic credentials and parses the JSON answer. */
+  api<T>(method: string, path: string, body?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Spawns `manager/main.ts` on 127.0.0.1 with a free port and waits until it serves pages. */
+export async function spawnManager(): Promise<ManagerProcess> {
+  const dataDir = await Deno.makeTempDir({ prefix: "iptv-bench-" });
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-no-legacy-abort", "manager/main.ts"],
+    cwd: ROOT.pathname,
+    env: {
+      DATA_DIR: dataDir,
+      SOCKET_ADDRESS: "127.0.0.1",
+      INTERNAL_MANAGEMENT_PORT: String(port),
+      ADMIN_USERNAME: ADMIN_USER,
+      ADMIN_PASSWORD,
+      PLAYLIST_TIMEOUT: "60",
+      LOG_LEVEL: "warning",
+    },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  // Keep the last few KB of stderr to explain a failure; draining also keeps the pipe flowing.
+  let stderr = "";
+  const drained = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
+    new WritableStream({ write: (t) => void (stderr = (stderr + t).slice(-4000)) }),
+  ).catch(() => {});
+  const base = `http://127.0.0.1:${port}`;
+  const auth = `Basic ${btoa(`${ADMIN_USER}:${ADMIN_PASSWORD}`)}`;
+  const status = (field: string) => {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+      Deno.readTextFileSync(`/proc/${child.pid}/status`),
+    );
+    return m ? Number(m[1]) / 1024 : NaN;
+  };
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { authorization: auth, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+    return text ? JSON.parse(text) as T : undefined as T;
+  };
+  const close = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await child.status;
+    await drained;
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  };
+  const until = Date.now() + 60_000;
+  let ready = false;
+  while (!ready && Date.now() < until) {
+    try {
+      const res = await fetch(`${base}/login`);
+      await res.body?.cancel();
+      ready = res.ok;
+    } catch { /* not listening yet */ }
+    if (!ready) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!ready) {
+    await close();
+    throw new Error(`The manager did not start within 60 s:\n${stderr}`);
+  }
+  // The island bundle builds in the background at start; wait for it so it does not compete.
+  await (await fetch(`${base}/static/islands.js`)).body?.cancel();
+  return {
+    base,
+    pid: child.pid,
+    auth,
+    username: ADMIN_USER,
+    password: ADMIN_PASSWORD,
+    memory: () => ({ rssMb: status("VmRSS"), peakMb: status("VmHWM") }),
+    resetPeak: () => Deno.writeTextFileSync(`/proc/${child.pid}/clear_refs`, "5"),
+    api,
+    close,
+  };
+}
+
+/** Figures of one import run through the API. */
+export interface ImportFigures {
+  /** from the import request to the run seen completed with every channel in the index */
+  ms: number;
+  /** the run's own durationMs */
+  runMs: number;
+  peakRssMb: number;
+  counts: Record<string, number>;
+}
+
+/** Everything the import benchmark measured. */
+export interface ImportBenchResult {
+  entries: number;
+  sizeMb: number;
+  /** fetch of the same file from the same server, body read to the end (median of 3) */
+  downloadMs: number;
+  /** parseM3uText on the decoded text (median of 3 after a warm-up) */
+  parseTextMs: number;
+  /** parseM3uStream over the bytes, the importer's path (median of 3 after a warm-up) */
+  parseStreamMs: number;
+  first: ImportFigures;
+  second: ImportFigures;
+  idleRssMb: number;
+  playlistId: string;
+}
+
+interface RunView {
+  id: string;
+  status: string;
+  durationMs: number | null;
+  error: string | null;
+  counts: Record<string, number>;
+}
+interface PlaylistView {
+  id: string;
+  channelCount: number;
+  lastImport: RunView | null;
+}
+
+/** Serves the playlist on 127.0.0.1 port 0 (from this process), returns its URL. */
+export function servePlaylist(bytes: Uint8Array): { url: string; close(): Promise<void> } {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () =>
+    new Response(bytes, {
+      headers: { "content-type": "audio/x-mpegurl", "content-length": String(bytes.length) },
+    }));
+  return { url: `http://127.0.0.1:${server.addr.port}/bench.m3u`, close: () => server.shutdown() };
+}
+
+/** Imports a generated playlist twice through the manager's API and times the pieces. */
+export async function benchImport(
+  manager: ManagerProcess,
+  options: { entries?: number } = {},
+): Promise<ImportBenchResult> {
+  const entries = options.entries ?? 100_000;
+  const bytes = generatePlaylist(entries);
+  const upstream = servePlaylist(bytes);
+  try {
+    const downloadMs = await medianOf(3, async () => {
+      const res = await fetch(upstream.url);
+      await res.arrayBuffer();
+    });
+    const text = new TextDecoder().decode(bytes);
+    const parseTextMs = await medianOf(3, () => {
+      if (parseM3uText(text).entries.length !== entries) throw new Error("Parser lost entries");
+    }, 1);
+    const parseStreamMs = await medianOf(3, async () => {
+      const it = parseM3uStream(new Blob([bytes]).stream());
+      for await (const _ of it) { /* the batches are all we wait for */ }
+    }, 1);
+    const created = await manager.api<PlaylistView>("POST", "/api/v1/upstream-playlists", {
+      name: "Bench 100k",
+      url: upstream.url,
+      // No schedule: the scheduler must not start an import of its own during the benchmark.
+      refreshMinutes: 0,
+    });
+    const first = await importOnce(manager, created.id, entries);
+    const second = await importOnce(manager, created.id, entries);
+    await new Promise((r) => setTimeout(r, 1000));
+    return {
+      entries,
+      sizeMb: bytes.length / 1e6,
+      downloadMs,
+      parseTextMs,
+      parseStreamMs,
+      first,
+      second,
+      idleRssMb: manager.memory().rssMb,
+      playlistId: created.id,
+    };
+  } finally {
+    await upstream.close();
+  }
+}
+
+async function importOnce(
+  manager: ManagerProcess,
+  playlistId: string,
+  entries: number,
+): Promise<ImportFigures> {
+  // Let the previous run's background clean-up (old generation delete) finish first.
+  await new Promise((r) => setTimeout(r, 1500));
+  manager.resetPeak();
+  const t0 = performance.now();
+  const run = await manager.api<RunView>("POST", `/api/v1/upstream-playlists/${playlistId}/import`);
+  const until = Date.now() + 120_000;
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 25));
+    const view = await manager.api<PlaylistView>("GET", `/api/v1/upstream-playlists/${playlistId}`);
+    const last = view.lastImport;
+    if (!last || last.id !== run.id || last.status === "running") continue;
+    if (last.status !== "ok") throw new Error(`The import failed: ${last.error}`);
+    if (view.channelCount < entries) continue;
+    const ms = performance.now() - t0;
+    return { ms, runMs: last.durationMs ?? NaN, peakRssMb: manager.memory().peakMb, counts: last.counts };
+  }
+  throw new Error("The import did not finish within 120 s");
+}
+
+async function medianOf(
+  runs: number,
+  fn: () => unknown | Promise<unknown>,
+  warmUp = 0,
+): Promise<number> {
+  for (let i = 0; i < warmUp; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1];
+}
+
+if (import.meta.main) {
+  const manager = await spawnManager();
+  try {
+    const r = await benchImport(manager);
+    console.log(JSON.stringify({ ...r, playlistId: undefined }, null, 2));
+  } finally {
+    await manager.close();
+  }
+}
