@@ -95,12 +95,36 @@ export async function deletePrefix(kv: Deno.Kv, prefix: Deno.KvKey): Promise<num
   return n;
 }
 
+/** KV refuses an atomic commit whose keys add up to more than 81,920 encoded bytes. */
+const MAX_BATCH_KEY_BYTES = 80_000;
+
+/**
+ * Encoded size of a key (FoundationDB tuple layer, which Deno KV uses): a string or byte part
+ * is a type byte, its bytes (NUL escaped to two) and a terminator; a number takes 9 bytes.
+ */
+function keySize(key: Deno.KvKey): number {
+  let n = 0;
+  for (const part of key) {
+    if (typeof part === "string") {
+      n += 2;
+      for (let i = 0; i < part.length; i++) {
+        const c = part.charCodeAt(i);
+        // A surrogate pair counts 3 + 3, over its 4 UTF-8 bytes: an upper bound is enough.
+        n += c === 0 ? 2 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+      }
+    } else if (part instanceof Uint8Array) n += part.length * 2 + 2;
+    else n += 10;
+  }
+  return n;
+}
+
 /** Writes many key/value pairs in atomic batches that stay under KV's commit limits. */
 export class BatchWriter {
   #kv: Deno.Kv;
   #op: Deno.AtomicOperation;
   #count = 0;
   #bytes = 0;
+  #keyBytes = 0;
   #pending: Promise<void>[] = [];
   #error: Error | null = null;
   constructor(kv: Deno.Kv) {
@@ -109,10 +133,15 @@ export class BatchWriter {
   }
   /** Queues one set; `size` is a rough byte size of the value. */
   async set(key: Deno.KvKey, value: unknown, size: number): Promise<void> {
-    if (this.#count >= 1000 || this.#bytes + size > 700_000) await this.#flush();
+    const keyBytes = keySize(key);
+    if (
+      this.#count >= 1000 || this.#bytes + size > 700_000 ||
+      this.#keyBytes + keyBytes > MAX_BATCH_KEY_BYTES
+    ) await this.#flush();
     this.#op.set(key, value);
     this.#count++;
-    this.#bytes += size + 100;
+    this.#bytes += size + keyBytes;
+    this.#keyBytes += keyBytes;
   }
   async #flush(): Promise<void> {
     if (this.#count === 0) return;
@@ -120,6 +149,7 @@ export class BatchWriter {
     this.#op = this.#kv.atomic();
     this.#count = 0;
     this.#bytes = 0;
+    this.#keyBytes = 0;
     // Keep at most two commits in flight: overlap parsing with writing, bound memory.
     this.#pending.push(op.commit().then(
       (r) => {

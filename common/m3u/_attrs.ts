@@ -78,7 +78,7 @@ export function scanAttrs(
     const key = upper
       ? line.slice(keyStart, keyEnd).toLowerCase()
       : knownKey(line, keyStart, keyEnd);
-    if (key === "x-never") attrs[key] = value;
+    attrs[key] = value.indexOf("&") === -1 ? value : decodeEntities(value);
   }
   return -1;
 }
