@@ -39,15 +39,27 @@ Deno.test("loadConfig() names every bad variable in its error", () => {
     () => loadConfig({ INTERNAL_MANAGEMENT_PORT: "eighty", TIME_ZONE: "Mars/Olympus" }),
     (e: unknown) => {
       const msg = (e as Error).message;
-      match(msg, /INTERNAL_MANAGEMENT_PORT must be a whole number from 0 to 65535 \(got "eighty"\)/);
+      match(
+        msg,
+        /INTERNAL_MANAGEMENT_PORT must be a whole number from 0 to 65535 \(got "eighty"\)/,
+      );
       match(msg, /TIME_ZONE must be an IANA time zone/);
       return e instanceof ConfigError;
     },
   );
-  throws(() => loadConfig({ PLAYLIST_TIMEOUT: "-3" }), /PLAYLIST_TIMEOUT must be a number of seconds/);
-  throws(() => loadConfig({ BLOCKED_URL_REGEXS: "['(unclosed']" }), /BLOCKED_URL_REGEXS "\(unclosed" is not a valid regular expression/);
+  throws(
+    () => loadConfig({ PLAYLIST_TIMEOUT: "-3" }),
+    /PLAYLIST_TIMEOUT must be a number of seconds/,
+  );
+  throws(
+    () => loadConfig({ BLOCKED_URL_REGEXS: "['(unclosed']" }),
+    /BLOCKED_URL_REGEXS "\(unclosed" is not a valid regular expression/,
+  );
   throws(() => loadConfig({ DEBUG: "maybe" }), /DEBUG must be true or false/);
-  throws(() => loadConfig({ MANAGEMENT_URL: "localhost" }), /MANAGEMENT_URL must be an http\(s\) URL/);
+  throws(
+    () => loadConfig({ MANAGEMENT_URL: "localhost" }),
+    /MANAGEMENT_URL must be an http\(s\) URL/,
+  );
 });
 
 Deno.test("parseListValue() reads Python-style, JSON, comma and newline lists", () => {
@@ -62,12 +74,32 @@ Deno.test("parseListValue() reads Python-style, JSON, comma and newline lists", 
 Deno.test("describeVariables() lists every seed variable of manager and proxy", () => {
   const names = new Set(describeVariables().flatMap((v) => [v.name, ...v.aliases]));
   const seed = [
-    "TIME_ZONE", "DJANGO_SUPERUSER_USERNAME", "DJANGO_SUPERUSER_EMAIL", "DJANGO_SUPERUSER_PASSWORD",
-    "SECRET_KEY", "DEBUG", "LOGLEVEL", "ALLOWED_URL_SCHEMES", "BLOCKED_PATH_TYPES",
-    "BLOCKED_URL_REGEXS", "SOCKET_ADDRESS", "MANAGEMENT_URL", "INTERNAL_MANAGEMENT_PORT",
-    "EXTERNAL_MANAGEMENT_PORT", "INTERNAL_TIMEOUT", "USER_AGENT_STRING", "PLAYLIST_TIMEOUT",
-    "EPG_TIMEOUT", "ICON_TIMEOUT", "ALLOWED_HOSTS", "REPORTING_TIMEOUT", "PROXY_NAME",
-    "INTERNAL_PROXY_URL", "INTERNAL_PROXY_PORT", "EXTERNAL_PROXY_URL", "EXTERNAL_PROXY_PORT",
+    "TIME_ZONE",
+    "DJANGO_SUPERUSER_USERNAME",
+    "DJANGO_SUPERUSER_EMAIL",
+    "DJANGO_SUPERUSER_PASSWORD",
+    "SECRET_KEY",
+    "DEBUG",
+    "LOGLEVEL",
+    "ALLOWED_URL_SCHEMES",
+    "BLOCKED_PATH_TYPES",
+    "BLOCKED_URL_REGEXS",
+    "SOCKET_ADDRESS",
+    "MANAGEMENT_URL",
+    "INTERNAL_MANAGEMENT_PORT",
+    "EXTERNAL_MANAGEMENT_PORT",
+    "INTERNAL_TIMEOUT",
+    "USER_AGENT_STRING",
+    "PLAYLIST_TIMEOUT",
+    "EPG_TIMEOUT",
+    "ICON_TIMEOUT",
+    "ALLOWED_HOSTS",
+    "REPORTING_TIMEOUT",
+    "PROXY_NAME",
+    "INTERNAL_PROXY_URL",
+    "INTERNAL_PROXY_PORT",
+    "EXTERNAL_PROXY_URL",
+    "EXTERNAL_PROXY_PORT",
     "STREAM_TIMEOUT",
   ];
   for (const s of seed) ok(names.has(s), s);

@@ -90,7 +90,11 @@ export const UpstreamPlaylistInput = z.object({
       ok = u.protocol === "http:" || u.protocol === "https:";
     } catch { /* reported below */ }
     if (!ok) {
-      ctx.addIssue({ code: "custom", path: ["url"], message: "URL must start with http:// or https://" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["url"],
+        message: "URL must start with http:// or https://",
+      });
     }
   }
 }).openapi("UpstreamPlaylistInput");

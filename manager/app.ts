@@ -38,7 +38,7 @@ export function createManagerApp(deps: ManagerDeps) {
   });
   app.onError((err, c) => {
     const status = statusOf(err);
-    if (status === 500) console.error(err);
+    if (status === 500) deps.log.error(`${c.req.method} ${c.req.path} failed`, err);
     if (c.req.path.startsWith("/api/")) return c.json(errorBody(err), status);
     return c.text(errorBody(err).error, status);
   });

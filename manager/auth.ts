@@ -127,7 +127,9 @@ export function requireApiAuth(deps: ManagerDeps): MiddlewareHandler<ManagerEnv>
         basicCache.delete(key);
         let decoded = "";
         try {
-          decoded = new TextDecoder().decode(Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0)));
+          decoded = new TextDecoder().decode(
+            Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0)),
+          );
         } catch {
           return deny(c, "The Basic credentials are not valid base64");
         }

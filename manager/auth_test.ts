@@ -62,41 +62,45 @@ Deno.test("no page or API route answers without a login", opts, async () => {
   }
 });
 
-Deno.test("login sets a HttpOnly SameSite=Lax cookie and logout ends the session", opts, async () => {
-  const m = await startTestManager();
-  try {
-    const c = new Client(m.base);
-    await c.page("/login");
-    const res = await c.postForm("/login", {
-      username: "admin",
-      password: "correct horse battery",
-      next: "/admin/channels",
-    });
-    equal(res.status, 303);
-    equal(res.headers.get("location"), "/admin/channels");
-    const cookie = res.headers.getSetCookie().find((s) => s.startsWith("iptv_session="))!;
-    match(cookie, /HttpOnly/i);
-    match(cookie, /SameSite=Lax/i);
-    ok(!/Secure/i.test(cookie), "plain http gets no Secure flag");
-    const { res: page } = await c.page("/admin/playlists");
-    equal(page.status, 200);
-    const out = await c.postForm("/logout", {});
-    equal(out.status, 303);
-    const after = await c.fetch("/admin/playlists");
-    await after.body?.cancel();
-    equal(after.status, 303);
-    // An open redirect is never followed after login.
-    await c.page("/login");
-    const evil = await c.postForm("/login", {
-      username: "admin",
-      password: "correct horse battery",
-      next: "//evil.example/",
-    });
-    equal(evil.headers.get("location"), "/admin");
-  } finally {
-    await m.close();
-  }
-});
+Deno.test(
+  "login sets a HttpOnly SameSite=Lax cookie and logout ends the session",
+  opts,
+  async () => {
+    const m = await startTestManager();
+    try {
+      const c = new Client(m.base);
+      await c.page("/login");
+      const res = await c.postForm("/login", {
+        username: "admin",
+        password: "correct horse battery",
+        next: "/admin/channels",
+      });
+      equal(res.status, 303);
+      equal(res.headers.get("location"), "/admin/channels");
+      const cookie = res.headers.getSetCookie().find((s) => s.startsWith("iptv_session="))!;
+      match(cookie, /HttpOnly/i);
+      match(cookie, /SameSite=Lax/i);
+      ok(!/Secure/i.test(cookie), "plain http gets no Secure flag");
+      const { res: page } = await c.page("/admin/playlists");
+      equal(page.status, 200);
+      const out = await c.postForm("/logout", {});
+      equal(out.status, 303);
+      const after = await c.fetch("/admin/playlists");
+      await after.body?.cancel();
+      equal(after.status, 303);
+      // An open redirect is never followed after login.
+      await c.page("/login");
+      const evil = await c.postForm("/login", {
+        username: "admin",
+        password: "correct horse battery",
+        next: "//evil.example/",
+      });
+      equal(evil.headers.get("location"), "/admin");
+    } finally {
+      await m.close();
+    }
+  },
+);
 
 Deno.test("a session cookie over https (X-Forwarded-Proto) is Secure", opts, async () => {
   const m = await startTestManager();
@@ -227,35 +231,39 @@ Deno.test("repeated failed logins from one client are slowed down", opts, async 
   }
 });
 
-Deno.test("API tokens are created once, work as Bearer, and stop working when revoked", opts, async () => {
-  const m = await startTestManager();
-  try {
-    const c = new Client(m.base);
-    await c.login("admin", "correct horse battery");
-    const res = await c.postForm("/admin/account/tokens", { name: "Script" });
-    equal(res.status, 200);
-    const html = await res.text();
-    const secret = /data-testid="new-token">([^<]+)</.exec(html)![1];
-    match(secret, /^iptv_[A-Za-z0-9_-]{40,}$/);
-    const bearer = { authorization: `Bearer ${secret}` };
-    const ok1 = await fetch(m.base + "/api/v1/channels", { headers: bearer });
-    equal(ok1.status, 200);
-    await ok1.body?.cancel();
-    const list = await (await fetch(m.base + "/api/v1/api-tokens", { headers: bearer })).json();
-    equal(list.items.length, 1);
-    ok(!JSON.stringify(list).includes(secret), "the secret is never listed");
-    const { html: account } = await c.page("/admin/account");
-    ok(!account.includes(secret));
-    const del = await fetch(m.base + `/api/v1/api-tokens/${list.items[0].id}`, {
-      method: "DELETE",
-      headers: bearer,
-    });
-    equal(del.status, 204);
-    const after = await fetch(m.base + "/api/v1/channels", { headers: bearer });
-    equal(after.status, 401);
-    await after.body?.cancel();
-    notEqual(secret, "");
-  } finally {
-    await m.close();
-  }
-});
+Deno.test(
+  "API tokens are created once, work as Bearer, and stop working when revoked",
+  opts,
+  async () => {
+    const m = await startTestManager();
+    try {
+      const c = new Client(m.base);
+      await c.login("admin", "correct horse battery");
+      const res = await c.postForm("/admin/account/tokens", { name: "Script" });
+      equal(res.status, 200);
+      const html = await res.text();
+      const secret = /data-testid="new-token">([^<]+)</.exec(html)![1];
+      match(secret, /^iptv_[A-Za-z0-9_-]{40,}$/);
+      const bearer = { authorization: `Bearer ${secret}` };
+      const ok1 = await fetch(m.base + "/api/v1/channels", { headers: bearer });
+      equal(ok1.status, 200);
+      await ok1.body?.cancel();
+      const list = await (await fetch(m.base + "/api/v1/api-tokens", { headers: bearer })).json();
+      equal(list.items.length, 1);
+      ok(!JSON.stringify(list).includes(secret), "the secret is never listed");
+      const { html: account } = await c.page("/admin/account");
+      ok(!account.includes(secret));
+      const del = await fetch(m.base + `/api/v1/api-tokens/${list.items[0].id}`, {
+        method: "DELETE",
+        headers: bearer,
+      });
+      equal(del.status, 204);
+      const after = await fetch(m.base + "/api/v1/channels", { headers: bearer });
+      equal(after.status, 401);
+      await after.body?.cancel();
+      notEqual(secret, "");
+    } finally {
+      await m.close();
+    }
+  },
+);

@@ -100,8 +100,8 @@ Deno.test(
       headless: true,
       args: CHROMIUM_ARGS,
     });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       page.setDefaultTimeout(10_000);
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
@@ -188,11 +188,14 @@ Deno.test(
       assert.equal(totalOf(await countText(page)), inGroup, "the group filter survived reload");
 
       // Disable the rest of the group at once.
+      const stillOn = (await page.locator("tbody tr td:nth-child(5) button").allInnerTexts())
+        .filter((s) => s === "On").length;
+      assert.ok(inGroup <= 50 && stillOn > 0 && stillOn < inGroup);
       await page.getByRole("button", { name: `Disable all ${inGroup} matching` }).click();
       await page.waitForURL(/flash=Disabled/);
       assert.equal(
         (await page.getByRole("status").textContent())?.trim(),
-        `Disabled ${inGroup - 1} channels`,
+        `Disabled ${stillOn} channels`,
       );
       await page.locator('[data-island="ChannelTable"][data-hydrated="true"]').waitFor();
       const states = await page.locator("tbody tr td:nth-child(5) button").allInnerTexts();
@@ -214,6 +217,10 @@ Deno.test(
       await page.screenshot({ path: `${SHOTS}/phone-channels.png`, fullPage: true });
 
       assert.deepEqual(errors, [], "no script errors on any page");
+    } catch (err) {
+      // Show what the browser saw when a step failed.
+      await page.screenshot({ path: `${SHOTS}/failure.png`, fullPage: true }).catch(() => {});
+      throw err;
     } finally {
       await browser.close();
       await manager.close();

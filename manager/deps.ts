@@ -2,6 +2,7 @@
 import type { Config } from "../common/config.ts";
 import { startImport } from "../common/import/playlist_import.ts";
 import type { ImportRun } from "../common/schemas.ts";
+import { createLogger, type Logger } from "../common/log.ts";
 import { LoginThrottle } from "./auth.ts";
 import { ChannelIndex } from "./channel_index.ts";
 
@@ -10,6 +11,7 @@ export interface ManagerDeps {
   kv: Deno.Kv;
   config: Config;
   index: ChannelIndex;
+  log: Logger;
   /** Failed-login slow-down, shared by the login form and HTTP Basic. */
   throttle: LoginThrottle;
   /** Starts an import and answers with the running run; `done` settles when it ends. */
@@ -22,20 +24,32 @@ export interface ManagerDeps {
 /** Builds the manager's shared state and loads the channel index from KV. */
 export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<ManagerDeps> {
   const index = new ChannelIndex();
+  const log = createLogger(config.logLevel, "manager", config.debug);
   await index.load(kv);
   return {
     kv,
     config,
     index,
+    log,
     throttle: new LoginThrottle(),
-    startImport: (playlistId, trigger) =>
-      startImport(kv, playlistId, {
+    async startImport(playlistId, trigger) {
+      const started = await startImport(kv, playlistId, {
         trigger,
         settings: config,
         onCompleted: (id, channels, groups) => {
           index.setGroups(groups);
           index.replace(id, channels);
         },
-      }),
+      });
+      log.info(`Import of playlist ${playlistId} started (${trigger})`);
+      started.done.then((run) => {
+        if (run.status === "ok") {
+          log.info(
+            `Import of playlist ${playlistId} done: ${run.counts.channels} channels in ${run.durationMs} ms`,
+          );
+        } else log.warning(run.error ?? "Import failed");
+      });
+      return started;
+    },
   };
 }

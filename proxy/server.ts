@@ -31,7 +31,9 @@ export function startProxy(
     hostname: config.socketAddress,
     port: config.proxyPort,
     onListen: ({ hostname, port }) => {
-      if (!opts.quiet) console.log(`Proxy "${config.proxyName}" listening on http://${hostname}:${port}`);
+      if (!opts.quiet) {
+        console.log(`Proxy "${config.proxyName}" listening on http://${hostname}:${port}`);
+      }
     },
   }, handler);
   return { server, port: server.addr.port, shutdown: () => server.shutdown() };

@@ -151,14 +151,16 @@ export class BatchWriter {
     this.#bytes = 0;
     this.#keyBytes = 0;
     // Keep at most two commits in flight: overlap parsing with writing, bound memory.
-    this.#pending.push(op.commit().then(
-      (r) => {
-        if (!r.ok) this.#error ??= new Error("A batch write was refused by the store");
-      },
-      (err) => {
-        this.#error ??= err instanceof Error ? err : new Error(String(err));
-      },
-    ));
+    this.#pending.push(
+      op.commit().then(
+        (r) => {
+          if (!r.ok) this.#error ??= new Error("A batch write was refused by the store");
+        },
+        (err) => {
+          this.#error ??= err instanceof Error ? err : new Error(String(err));
+        },
+      ),
+    );
     if (this.#pending.length >= 2) await this.#pending.shift();
     if (this.#error) throw this.#error;
   }

@@ -32,7 +32,9 @@ export async function patchChannels(
 ): Promise<Channel[]> {
   const pEntry = await kv.get<UpstreamPlaylist>(upstreamPlaylistKey(playlistId));
   const gen = pEntry.value?.generation;
-  if (!pEntry.value || !gen) throw new NotFoundError(`Upstream playlist ${playlistId} was not found`);
+  if (!pEntry.value || !gen) {
+    throw new NotFoundError(`Upstream playlist ${playlistId} was not found`);
+  }
   const out: Channel[] = [];
   for (let i = 0; i < channelIds.length; i += 9) {
     const keys = channelIds.slice(i, i + 9).map((id) => channelKey(playlistId, gen, id));
@@ -46,7 +48,9 @@ export async function patchChannels(
     }
     const res = await op.commit();
     if (!res.ok) {
-      throw new ConflictError("The channels were changed meanwhile (an import finished?); try again");
+      throw new ConflictError(
+        "The channels were changed meanwhile (an import finished?); try again",
+      );
     }
   }
   return out;
@@ -64,7 +68,9 @@ export async function bulkPatchChannels(
 ): Promise<Channel[]> {
   const pEntry = await kv.get<UpstreamPlaylist>(upstreamPlaylistKey(playlistId));
   const gen = pEntry.value?.generation;
-  if (!pEntry.value || !gen) throw new NotFoundError(`Upstream playlist ${playlistId} was not found`);
+  if (!pEntry.value || !gen) {
+    throw new NotFoundError(`Upstream playlist ${playlistId} was not found`);
+  }
   const out: Channel[] = [];
   let i = 0;
   while (i < channels.length) {

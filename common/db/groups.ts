@@ -7,7 +7,9 @@ import { groupKey, groupsPrefix } from "./keys.ts";
 /** Lists the groups of one playlist, or of all playlists, by name. */
 export async function listGroups(kv: Deno.Kv, playlistId?: string): Promise<Group[]> {
   const all = await listValues<Group>(kv, groupsPrefix(playlistId));
-  return all.sort((a, b) => a.name.localeCompare(b.name) || a.playlistId.localeCompare(b.playlistId));
+  return all.sort((a, b) =>
+    a.name.localeCompare(b.name) || a.playlistId.localeCompare(b.playlistId)
+  );
 }
 
 /** Reads one group or throws NotFoundError. */

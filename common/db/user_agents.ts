@@ -37,7 +37,11 @@ export function createUserAgent(kv: Deno.Kv, input: UserAgentInput): Promise<Use
 }
 
 /** Replaces a user agent's fields. */
-export function updateUserAgent(kv: Deno.Kv, id: string, input: UserAgentInput): Promise<UserAgent> {
+export function updateUserAgent(
+  kv: Deno.Kv,
+  id: string,
+  input: UserAgentInput,
+): Promise<UserAgent> {
   return updateChecked<UserAgent>(kv, userAgentKey(id), `User agent ${id}`, (cur) => ({
     value: { ...cur, ...input, updatedAt: new Date().toISOString() },
     oldIndexes: [nameIndex(cur.name)],

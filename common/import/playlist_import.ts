@@ -51,6 +51,23 @@ export interface ImportOptions {
 
 const LOCK_STALE_MS = 120_000;
 
+// ulid()'s default PRNG calls crypto.getRandomValues once per character (~27 µs an id, 2.7 s
+// for 100,000 channels); drawing the same bytes from a refilled pool costs ~1 µs.
+const randomPool = new Uint8Array(4096);
+let randomAt = randomPool.length;
+function pooledRandom(): number {
+  if (randomAt === randomPool.length) {
+    crypto.getRandomValues(randomPool);
+    randomAt = 0;
+  }
+  return randomPool[randomAt++] / 256;
+}
+
+/** A new ULID (same format and randomness as `ulid()`, faster in bulk). */
+function newId(): string {
+  return ulid(undefined, pooledRandom);
+}
+
 interface LockValue {
   runId: string;
   heartbeat: number;
@@ -248,7 +265,7 @@ async function importGeneration(
         let group = groupsByName.get(gName);
         if (!group) {
           group = {
-            id: ulid(),
+            id: newId(),
             playlistId: playlist.id,
             name: gName,
             enabled: true,
@@ -263,7 +280,7 @@ async function importGeneration(
         const prev = (tvg ? claim(old, old.byTvg, `${tvg}\0${e.name}`) : null) ??
           claim(old, old.byUrl, e.url) ?? claim(old, old.byName, `${gName}\0${e.name}`);
         const ch: Channel = {
-          id: prev?.id ?? ulid(),
+          id: prev?.id ?? newId(),
           playlistId: playlist.id,
           groupId: group.id,
           seq: channels.length,

@@ -42,130 +42,144 @@ async function setup(env: Record<string, string> = {}) {
   };
 }
 
-const FIXTURE = Deno.readTextFileSync(new URL("../../testdata/m3u/kodinerds_pipe.m3u", import.meta.url));
+const FIXTURE = Deno.readTextFileSync(
+  new URL("../../testdata/m3u/kodinerds_pipe.m3u", import.meta.url),
+);
 
-Deno.test("startImport() imports a real playlist over HTTP and disables pipe:// channels", opts, async () => {
-  const t = await setup();
-  const up = serveLocal(() => new Response(FIXTURE));
-  try {
-    const p = await t.playlist({ url: `${up.url}/list.m3u` });
-    const run = await t.importOnce(p.id);
-    equal(run.status, "ok", run.error ?? "");
-    equal(run.counts.channels, 677);
-    const chans = await t.channels(p.id);
-    equal(chans.length, 677);
-    const pipes = chans.filter((c) => c.url.startsWith("pipe://"));
-    assert(pipes.length > 0);
-    assert(pipes.every((c) => !c.enabled && c.blockedReason?.includes("never opened")));
-    const groups = await listGroups(t.kv, p.id);
-    assert(groups.length > 1);
-    deepEqual(new Set(chans.map((c) => c.groupId)).size, groups.length);
-  } finally {
-    await up.close();
-    await t.close();
-  }
-});
+Deno.test(
+  "startImport() imports a real playlist over HTTP and disables pipe:// channels",
+  opts,
+  async () => {
+    const t = await setup();
+    const up = serveLocal(() => new Response(FIXTURE));
+    try {
+      const p = await t.playlist({ url: `${up.url}/list.m3u` });
+      const run = await t.importOnce(p.id);
+      equal(run.status, "ok", run.error ?? "");
+      equal(run.counts.channels, 677);
+      const chans = await t.channels(p.id);
+      equal(chans.length, 677);
+      const pipes = chans.filter((c) => c.url.startsWith("pipe://"));
+      assert(pipes.length > 0);
+      assert(pipes.every((c) => !c.enabled && c.blockedReason?.includes("never opened")));
+      const groups = await listGroups(t.kv, p.id);
+      assert(groups.length > 1);
+      deepEqual(new Set(chans.map((c) => c.groupId)).size, groups.length);
+    } finally {
+      await up.close();
+      await t.close();
+    }
+  },
+);
 
-Deno.test("startImport() sends the playlist's user agent and applies excluded groups and rules", opts, async () => {
-  const t = await setup();
-  let seenUa = "";
-  const body = [
-    "#EXTM3U",
-    '#EXTINF:-1 tvg-id="a" group-title="News",A',
-    "http://example.invalid/a.ts",
-    '#EXTINF:-1 tvg-id="b" group-title="Adult",B',
-    "http://example.invalid/b.ts",
-    '#EXTINF:-1 tvg-id="c" group-title="News",C',
-    "http://example.invalid/c.mpd",
-    '#EXTINF:-1 group-title="Music",D',
-    "https://www.youtube.com/watch?v=1",
-    "#EXTINF:-1,E",
-    "file:///etc/passwd",
-    "#EXTINF:-1 tvg-id=f,F",
-    "http://example.invalid/live/index.m3u8",
-  ].join("\r\n");
-  const up = serveLocal((req) => {
-    seenUa = req.headers.get("user-agent") ?? "";
-    return new Response(body);
-  });
-  try {
-    const ua = await createUserAgent(t.kv, { name: "Kodi", userAgent: "Kodi/21.0 test" });
-    const p = await t.playlist({ url: up.url, userAgentId: ua.id, excludedGroups: ["Adult"] });
-    const run = await t.importOnce(p.id);
-    equal(run.status, "ok", run.error ?? "");
-    equal(seenUa, "Kodi/21.0 test");
-    equal(run.counts.excluded, 1);
-    const chans = await t.channels(p.id);
-    const by = Object.fromEntries(chans.map((c) => [c.name, c]));
-    deepEqual(Object.keys(by).sort(), ["A", "C", "D", "E", "F"]);
-    equal(by.A.enabled, true);
-    equal(by.C.enabled, false);
-    match(by.C.blockedReason!, /\.mpd/);
-    equal(by.D.enabled, false);
-    match(by.D.blockedReason!, /youtube/);
-    equal(by.E.enabled, false);
-    equal(by.F.enabled, true, "HLS (.m3u8) stays allowed by default");
-    const groups = (await listGroups(t.kv, p.id)).map((g) => g.name).sort();
-    deepEqual(groups, ["Music", "News", "Ungrouped"]);
-  } finally {
-    await up.close();
-    await t.close();
-  }
-});
+Deno.test(
+  "startImport() sends the playlist's user agent and applies excluded groups and rules",
+  opts,
+  async () => {
+    const t = await setup();
+    let seenUa = "";
+    const body = [
+      "#EXTM3U",
+      '#EXTINF:-1 tvg-id="a" group-title="News",A',
+      "http://example.invalid/a.ts",
+      '#EXTINF:-1 tvg-id="b" group-title="Adult",B',
+      "http://example.invalid/b.ts",
+      '#EXTINF:-1 tvg-id="c" group-title="News",C',
+      "http://example.invalid/c.mpd",
+      '#EXTINF:-1 group-title="Music",D',
+      "https://www.youtube.com/watch?v=1",
+      "#EXTINF:-1,E",
+      "file:///etc/passwd",
+      "#EXTINF:-1 tvg-id=f,F",
+      "http://example.invalid/live/index.m3u8",
+    ].join("\r\n");
+    const up = serveLocal((req) => {
+      seenUa = req.headers.get("user-agent") ?? "";
+      return new Response(body);
+    });
+    try {
+      const ua = await createUserAgent(t.kv, { name: "Kodi", userAgent: "Kodi/21.0 test" });
+      const p = await t.playlist({ url: up.url, userAgentId: ua.id, excludedGroups: ["Adult"] });
+      const run = await t.importOnce(p.id);
+      equal(run.status, "ok", run.error ?? "");
+      equal(seenUa, "Kodi/21.0 test");
+      equal(run.counts.excluded, 1);
+      const chans = await t.channels(p.id);
+      const by = Object.fromEntries(chans.map((c) => [c.name, c]));
+      deepEqual(Object.keys(by).sort(), ["A", "C", "D", "E", "F"]);
+      equal(by.A.enabled, true);
+      equal(by.C.enabled, false);
+      match(by.C.blockedReason!, /\.mpd/);
+      equal(by.D.enabled, false);
+      match(by.D.blockedReason!, /youtube/);
+      equal(by.E.enabled, false);
+      equal(by.F.enabled, true, "HLS (.m3u8) stays allowed by default");
+      const groups = (await listGroups(t.kv, p.id)).map((g) => g.name).sort();
+      deepEqual(groups, ["Music", "News", "Ungrouped"]);
+    } finally {
+      await up.close();
+      await t.close();
+    }
+  },
+);
 
-Deno.test("startImport() re-import keeps ids, states and keep-status and marks missing channels", opts, async () => {
-  const t = await setup();
-  let body = [
-    "#EXTM3U",
-    '#EXTINF:-1 tvg-id="one" group-title="G",One',
-    "http://h.invalid/1.ts",
-    '#EXTINF:-1 group-title="G",Two',
-    "http://h.invalid/2.ts",
-    '#EXTINF:-1 group-title="G",Three',
-    "http://h.invalid/3.ts",
-    '#EXTINF:-1 group-title="H",Four',
-    "http://h.invalid/4.ts",
-  ].join("\n");
-  const up = serveLocal(() => new Response(body));
-  try {
-    const p = await t.playlist({ url: up.url });
-    equal((await t.importOnce(p.id)).status, "ok");
-    const first = Object.fromEntries((await t.channels(p.id)).map((c) => [c.name, c]));
-    await patchChannels(t.kv, p.id, [first.One.id], { enabled: false });
-    await patchChannels(t.kv, p.id, [first.Four.id], { keepStatus: true });
-    // One: new URL (matched by tvg-id + name); Two: renamed (matched by URL); Three and Four gone.
-    body = [
+Deno.test(
+  "startImport() re-import keeps ids, states and keep-status and marks missing channels",
+  opts,
+  async () => {
+    const t = await setup();
+    let body = [
       "#EXTM3U",
       '#EXTINF:-1 tvg-id="one" group-title="G",One',
-      "http://h.invalid/1-new.ts",
-      '#EXTINF:-1 group-title="G",Two HD',
+      "http://h.invalid/1.ts",
+      '#EXTINF:-1 group-title="G",Two',
       "http://h.invalid/2.ts",
-      '#EXTINF:-1 group-title="G",Five',
-      "http://h.invalid/5.ts",
+      '#EXTINF:-1 group-title="G",Three',
+      "http://h.invalid/3.ts",
+      '#EXTINF:-1 group-title="H",Four',
+      "http://h.invalid/4.ts",
     ].join("\n");
-    const run = await t.importOnce(p.id);
-    equal(run.status, "ok", run.error ?? "");
-    equal(run.counts.added, 1);
-    equal(run.counts.kept, 2);
-    equal(run.counts.missing, 2);
-    const next = Object.fromEntries((await t.channels(p.id)).map((c) => [c.name, c]));
-    equal(next.One.id, first.One.id);
-    equal(next.One.enabled, false, "a disabled channel stays disabled");
-    equal(next.One.url, "http://h.invalid/1-new.ts");
-    equal(next["Two HD"].id, first.Two.id);
-    equal(next.Three.missing, true);
-    equal(next.Three.enabled, false);
-    equal(next.Four.missing, true);
-    equal(next.Four.enabled, true, "keep status keeps a missing channel enabled");
-    equal(next.Five.enabled, true);
-    assert(!Object.values(first).some((c) => c.id === next.Five.id));
-    const groupH = (await listGroups(t.kv, p.id)).find((g) => g.name === "H")!;
-    equal(groupH.present, true, "a group with a kept missing channel is still listed");
-  } finally {
-    await up.close();
-    await t.close();
-  }
-});
+    const up = serveLocal(() => new Response(body));
+    try {
+      const p = await t.playlist({ url: up.url });
+      equal((await t.importOnce(p.id)).status, "ok");
+      const first = Object.fromEntries((await t.channels(p.id)).map((c) => [c.name, c]));
+      await patchChannels(t.kv, p.id, [first.One.id], { enabled: false });
+      await patchChannels(t.kv, p.id, [first.Four.id], { keepStatus: true });
+      // One: new URL (matched by tvg-id + name); Two: renamed (matched by URL); Three and Four gone.
+      body = [
+        "#EXTM3U",
+        '#EXTINF:-1 tvg-id="one" group-title="G",One',
+        "http://h.invalid/1-new.ts",
+        '#EXTINF:-1 group-title="G",Two HD',
+        "http://h.invalid/2.ts",
+        '#EXTINF:-1 group-title="G",Five',
+        "http://h.invalid/5.ts",
+      ].join("\n");
+      const run = await t.importOnce(p.id);
+      equal(run.status, "ok", run.error ?? "");
+      equal(run.counts.added, 1);
+      equal(run.counts.kept, 2);
+      equal(run.counts.missing, 2);
+      const next = Object.fromEntries((await t.channels(p.id)).map((c) => [c.name, c]));
+      equal(next.One.id, first.One.id);
+      equal(next.One.enabled, false, "a disabled channel stays disabled");
+      equal(next.One.url, "http://h.invalid/1-new.ts");
+      equal(next["Two HD"].id, first.Two.id);
+      equal(next.Three.missing, true);
+      equal(next.Three.enabled, false);
+      equal(next.Four.missing, true);
+      equal(next.Four.enabled, true, "keep status keeps a missing channel enabled");
+      equal(next.Five.enabled, true);
+      assert(!Object.values(first).some((c) => c.id === next.Five.id));
+      const groupH = (await listGroups(t.kv, p.id)).find((g) => g.name === "H")!;
+      equal(groupH.present, true, "a group with a kept missing channel is still listed");
+    } finally {
+      await up.close();
+      await t.close();
+    }
+  },
+);
 
 function failureCase(
   name: string,
@@ -173,32 +187,36 @@ function failureCase(
   expect: RegExp,
   env: Record<string, string> = {},
 ) {
-  Deno.test(`startImport() ${name} fails with a clear message and keeps the previous channels`, opts, async () => {
-    const t = await setup(env);
-    let broken = false;
-    const up = serveLocal((req) => broken ? handler(req) : new Response(FIXTURE));
-    try {
-      const p = await t.playlist({ url: `${up.url}/p.m3u` });
-      equal((await t.importOnce(p.id)).status, "ok");
-      const before = await t.channels(p.id);
-      const genBefore = (await getUpstreamPlaylist(t.kv, p.id)).generation;
-      broken = true;
-      const run = await t.importOnce(p.id);
-      equal(run.status, "failed");
-      match(run.error!, /^Cannot import playlist "Provider": /);
-      match(run.error!, expect);
-      const after = await t.channels(p.id);
-      equal((await getUpstreamPlaylist(t.kv, p.id)).generation, genBefore);
-      deepEqual(after, before);
-      // Nothing of the failed generation is left behind.
-      let keys = 0;
-      for await (const _ of t.kv.list({ prefix: ["channels", p.id] })) keys++;
-      equal(keys, before.length);
-    } finally {
-      await up.close();
-      await t.close();
-    }
-  });
+  Deno.test(
+    `startImport() ${name} fails with a clear message and keeps the previous channels`,
+    opts,
+    async () => {
+      const t = await setup(env);
+      let broken = false;
+      const up = serveLocal((req) => broken ? handler(req) : new Response(FIXTURE));
+      try {
+        const p = await t.playlist({ url: `${up.url}/p.m3u` });
+        equal((await t.importOnce(p.id)).status, "ok");
+        const before = await t.channels(p.id);
+        const genBefore = (await getUpstreamPlaylist(t.kv, p.id)).generation;
+        broken = true;
+        const run = await t.importOnce(p.id);
+        equal(run.status, "failed");
+        match(run.error!, /^Cannot import playlist "Provider": /);
+        match(run.error!, expect);
+        const after = await t.channels(p.id);
+        equal((await getUpstreamPlaylist(t.kv, p.id)).generation, genBefore);
+        deepEqual(after, before);
+        // Nothing of the failed generation is left behind.
+        let keys = 0;
+        for await (const _ of t.kv.list({ prefix: ["channels", p.id] })) keys++;
+        equal(keys, before.length);
+      } finally {
+        await up.close();
+        await t.close();
+      }
+    },
+  );
 }
 
 failureCase("on a 404", () => new Response("gone", { status: 404 }), /upstream answered 404/);
@@ -236,46 +254,56 @@ failureCase(
 );
 failureCase("on an empty playlist", () => new Response("#EXTM3U\n"), /no entries/);
 
-Deno.test("startImport() reads a local file inside DATA_DIR and refuses paths outside it", opts, async () => {
-  const t = await setup();
-  try {
-    await Deno.mkdir(`${t.config.dataDir}/imports`);
-    await Deno.writeTextFile(`${t.config.dataDir}/imports/list.m3u`, FIXTURE);
-    const inside = await t.playlist({ path: "imports/list.m3u" });
-    const run = await t.importOnce(inside.id);
-    equal(run.status, "ok", run.error ?? "");
-    equal(run.counts.channels, 677);
-    await Deno.symlink("/etc/hostname", `${t.config.dataDir}/imports/link.m3u`);
-    for (const path of ["/etc/passwd", "../../etc/passwd", "imports/link.m3u", "file:///etc/passwd"]) {
-      const p = await t.playlist({ name: `Bad ${path}`, path });
-      const bad = await t.importOnce(p.id);
-      equal(bad.status, "failed", path);
-      match(bad.error!, /outside DATA_DIR|not a local path|does not exist/);
+Deno.test(
+  "startImport() reads a local file inside DATA_DIR and refuses paths outside it",
+  opts,
+  async () => {
+    const t = await setup();
+    try {
+      await Deno.mkdir(`${t.config.dataDir}/imports`);
+      await Deno.writeTextFile(`${t.config.dataDir}/imports/list.m3u`, FIXTURE);
+      const inside = await t.playlist({ path: "imports/list.m3u" });
+      const run = await t.importOnce(inside.id);
+      equal(run.status, "ok", run.error ?? "");
+      equal(run.counts.channels, 677);
+      await Deno.symlink("/etc/hostname", `${t.config.dataDir}/imports/link.m3u`);
+      for (
+        const path of ["/etc/passwd", "../../etc/passwd", "imports/link.m3u", "file:///etc/passwd"]
+      ) {
+        const p = await t.playlist({ name: `Bad ${path}`, path });
+        const bad = await t.importOnce(p.id);
+        equal(bad.status, "failed", path);
+        match(bad.error!, /outside DATA_DIR|not a local path|does not exist/);
+      }
+    } finally {
+      await t.close();
     }
-  } finally {
-    await t.close();
-  }
-});
+  },
+);
 
-Deno.test("startImport() refuses a second import of the same playlist while one runs", opts, async () => {
-  const t = await setup();
-  let release: () => void = () => {};
-  const gate = new Promise<void>((r) => release = r);
-  const up = serveLocal(async () => {
-    await gate;
-    return new Response(FIXTURE);
-  });
-  try {
-    const p = await t.playlist({ url: up.url });
-    const first = await startImport(t.kv, p.id, { settings: t.config });
-    await assertRejects(() => startImport(t.kv, p.id, { settings: t.config }), /already running/);
-    release();
-    equal((await first.done).status, "ok");
-  } finally {
-    await up.close();
-    await t.close();
-  }
-});
+Deno.test(
+  "startImport() refuses a second import of the same playlist while one runs",
+  opts,
+  async () => {
+    const t = await setup();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => release = r);
+    const up = serveLocal(async () => {
+      await gate;
+      return new Response(FIXTURE);
+    });
+    try {
+      const p = await t.playlist({ url: up.url });
+      const first = await startImport(t.kv, p.id, { settings: t.config });
+      await assertRejects(() => startImport(t.kv, p.id, { settings: t.config }), /already running/);
+      release();
+      equal((await first.done).status, "ok");
+    } finally {
+      await up.close();
+      await t.close();
+    }
+  },
+);
 
 async function assertRejects(fn: () => Promise<unknown>, re: RegExp) {
   try {

@@ -71,7 +71,9 @@ export async function openSource(opts: SourceOptions): Promise<OpenedSource> {
         });
       } catch (err) {
         if (ac.signal.aborted) throw ac.signal.reason;
-        throw new UpstreamError(`cannot reach ${new URL(opts.url).host}: ${(err as Error).message}`);
+        throw new UpstreamError(
+          `cannot reach ${new URL(opts.url).host}: ${(err as Error).message}`,
+        );
       }
       if (!res.ok) {
         await res.body?.cancel();
@@ -180,10 +182,12 @@ function countAndGunzip(
           });
           const gz = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
           inner = (gz
-            ? rest.pipeThrough(new DecompressionStream("gzip") as TransformStream<
-              Uint8Array,
-              Uint8Array
-            >)
+            ? rest.pipeThrough(
+              new DecompressionStream("gzip") as TransformStream<
+                Uint8Array,
+                Uint8Array
+              >,
+            )
             : rest).getReader();
         }
         const r = await inner.read();

@@ -14,7 +14,10 @@ Deno.test("blockedReason() disables by scheme, path type and regex like the seed
   match(blockedReason("udp://@239.0.0.1:1234", rules)!, /ALLOWED_URL_SCHEMES/);
   match(blockedReason("http://a.example/list.m3u", rules)!, /BLOCKED_PATH_TYPES/);
   match(blockedReason("http://a.example/manifest.MPD", rules)!, /\.mpd/);
-  match(blockedReason("http://a.example/get.php?output=playlist.m3u8", rules)!, /BLOCKED_URL_REGEXS/);
+  match(
+    blockedReason("http://a.example/get.php?output=playlist.m3u8", rules)!,
+    /BLOCKED_URL_REGEXS/,
+  );
   match(blockedReason("https://www.youtube.com/watch?v=1", rules)!, /youtube/);
 });
 

@@ -11,7 +11,9 @@ const EQUALS = 61;
  * Reads `key="value"`, `key='value'`, `key=value` and `key=""` pairs from `line[p, end)` into
  * `attrs` (keys lower-cased, `&amp;`/`&quot;` decoded, a repeated key keeps its last value).
  * With `stopAtComma` it returns the index after the first comma outside quotes (where the
- * #EXTINF display name starts), or -1 when there is none.
+ * #EXTINF display name starts), or -1 when there is none. `hints` holds the keys of the previous
+ * line by position; the caller keeps it between lines of one playlist (they repeat the same keys
+ * in the same order, so most keys are recognised with one `startsWith`).
  */
 export function scanAttrs(
   line: string,
@@ -19,7 +21,9 @@ export function scanAttrs(
   end: number,
   attrs: Record<string, string>,
   stopAtComma: boolean,
+  hints: string[],
 ): number {
+  let ordinal = 0;
   while (p < end) {
     let c = line.charCodeAt(p);
     if (c <= SPACE) {
@@ -38,14 +42,21 @@ export function scanAttrs(
       continue;
     }
     const keyStart = p;
-    let upper = false;
-    while (p < end) {
-      c = line.charCodeAt(p);
-      if (c === EQUALS || c <= SPACE || c === COMMA) break;
-      if (c >= 65 && c <= 90) upper = true;
-      p++;
+    let key = hints[ordinal];
+    if (
+      key !== undefined && p + key.length < end && line.charCodeAt(p + key.length) === EQUALS &&
+      line.startsWith(key, p)
+    ) {
+      p += key.length;
+    } else {
+      key = undefined;
+      while (p < end) {
+        c = line.charCodeAt(p);
+        if (c === EQUALS || c <= SPACE || c === COMMA) break;
+        p++;
+      }
+      if (p >= end || c !== EQUALS) continue; // a bare word without a value is not an attribute
     }
-    if (p >= end || c !== EQUALS) continue; // a bare word without a value is not an attribute
     const keyEnd = p++;
     let value: string;
     c = p < end ? line.charCodeAt(p) : 0;
@@ -75,9 +86,8 @@ export function scanAttrs(
       value = line.slice(valueStart, p);
     }
     if (keyEnd === keyStart) continue; // `="x"`: a value without a name
-    const key = upper
-      ? line.slice(keyStart, keyEnd).toLowerCase()
-      : knownKey(line, keyStart, keyEnd);
+    if (key === undefined) key = hints[ordinal] = knownKey(line, keyStart, keyEnd);
+    ordinal++;
     attrs[key] = value.indexOf("&") === -1 ? value : decodeEntities(value);
   }
   return -1;
@@ -91,6 +101,10 @@ const MAX_KEYS = 256;
 
 function knownKey(line: string, start: number, end: number): string {
   const n = end - start;
+  for (let i = start; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 65 && c <= 90) return line.slice(start, end).toLowerCase();
+  }
   const known = keysByLength[n];
   if (known !== undefined) {
     const mid = n >> 1;

@@ -33,6 +33,7 @@ export class M3uParser {
 
   #maxIssues: number;
   #tail = "";
+  #keyHints: string[] = [];
   #lineNo = 0;
   #skipLf = false;
   // The entry being assembled: an #EXTINF waiting for its URL, and the directives seen since.
@@ -128,12 +129,12 @@ export class M3uParser {
       }
       this.#duration = parseDuration(s, d, p);
       const attrs: Record<string, string> = {};
-      const nameStart = scanAttrs(s, p, b, attrs, true);
+      const nameStart = scanAttrs(s, p, b, attrs, true, this.#keyHints);
       this.#attrs = attrs;
       this.#name = nameStart < 0 ? "" : s.slice(skipSpace(s, nameStart, b), b);
     } else if (tagAt(s, a + 1, b, "EXTM3U")) {
       this.sawExtM3u = true;
-      scanAttrs(s, tagEnd(s, a + 7, b), b, this.header.attrs, false);
+      scanAttrs(s, tagEnd(s, a + 7, b), b, this.header.attrs, false, []);
     } else if (tagAt(s, a + 1, b, "EXTVLCOPT")) {
       (this.#vlcOpts ??= []).push(keyValue(s, tagEnd(s, a + 10, b), b));
     } else if (tagAt(s, a + 1, b, "KODIPROP")) {

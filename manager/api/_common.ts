@@ -48,7 +48,10 @@ export function apiRouter(): OpenAPIHono<ManagerEnv> {
   const app = new OpenAPIHono<ManagerEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
-        return c.json({ error: "The request is not valid", issues: flattenIssues(result.error) }, 400);
+        return c.json(
+          { error: "The request is not valid", issues: flattenIssues(result.error) },
+          400,
+        );
       }
     },
   });

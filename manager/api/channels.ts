@@ -121,7 +121,8 @@ export function channelsApi(deps: ManagerDeps) {
       },
       responses: { 200: json(Channel, "Updated"), ...errors },
     }),
-    async (c) => c.json(await patchChannel(deps, c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) =>
+      c.json(await patchChannel(deps, c.req.valid("param").id, c.req.valid("json")), 200),
   );
   app.openapi(
     createRoute({

@@ -22,7 +22,10 @@ export function tokensApi(deps: ManagerDeps) {
       method: "get",
       path: "/api-tokens",
       tags,
-      responses: { 200: json(listOf(TokenView, "ApiTokenList"), "Tokens (never secrets)"), ...errors },
+      responses: {
+        200: json(listOf(TokenView, "ApiTokenList"), "Tokens (never secrets)"),
+        ...errors,
+      },
     }),
     async (c) => {
       const items = (await listApiTokens(deps.kv)).map(({ id, name, prefix, createdAt }) => ({
@@ -39,11 +42,17 @@ export function tokensApi(deps: ManagerDeps) {
       method: "post",
       path: "/api-tokens",
       tags,
-      request: { body: { content: { "application/json": { schema: ApiTokenInput } }, required: true } },
+      request: {
+        body: { content: { "application/json": { schema: ApiTokenInput } }, required: true },
+      },
       responses: { 201: json(Created, "Created; the secret is shown only now"), ...errors },
     }),
     async (c) => {
-      const { token, secret } = await createApiToken(deps.kv, c.var.user.id, c.req.valid("json").name);
+      const { token, secret } = await createApiToken(
+        deps.kv,
+        c.var.user.id,
+        c.req.valid("json").name,
+      );
       const { id, name, prefix, createdAt } = token;
       return c.json({ id, name, prefix, createdAt, secret }, 201);
     },

@@ -13,14 +13,19 @@ import type { ImportRun, UpstreamPlaylist, UpstreamPlaylistInput } from "../../c
 import type { ManagerDeps } from "../deps.ts";
 
 /** A playlist with its last import and channel count, as pages and the API show it. */
-export type PlaylistView = UpstreamPlaylist & { lastImport: ImportRun | null; channelCount: number };
+export type PlaylistView = UpstreamPlaylist & {
+  lastImport: ImportRun | null;
+  channelCount: number;
+};
 
 /** The newest import run of a playlist. */
 export async function lastRun(kv: Deno.Kv, playlistId: string): Promise<ImportRun | null> {
-  for await (const e of kv.list<ImportRun>({ prefix: importRunsPrefix(playlistId) }, {
-    reverse: true,
-    limit: 1,
-  })) return e.value;
+  for await (
+    const e of kv.list<ImportRun>({ prefix: importRunsPrefix(playlistId) }, {
+      reverse: true,
+      limit: 1,
+    })
+  ) return e.value;
   return null;
 }
 
