@@ -235,3 +235,126 @@ export const ApiTokenInput = z.object({ name: z.string().trim().min(1).max(100) 
 );
 /** Input to create an API token. */
 export type ApiTokenInput = z.infer<typeof ApiTokenInput>;
+
+// --- streaming proxies ---------------------------------------------------------------------------
+const httpUrl = z.string().trim().max(500).refine((v) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.pathname === "/" &&
+      !u.search && !u.hash;
+  } catch {
+    return false;
+  }
+}, "Give an http(s) URL without a path, e.g. http://192.168.1.10").transform((v) =>
+  v.replace(/\/+$/, "")
+);
+const port = z.number().int().min(1).max(65535);
+
+/** Input to create or replace a streaming proxy. */
+export const ProxyInput = z.object({
+  name: z.string().trim().min(1, "Name is required").max(100),
+  internalUrl: httpUrl,
+  internalPort: port,
+  externalUrl: httpUrl,
+  externalPort: port,
+}).openapi("ProxyInput");
+/** Input to create or replace a streaming proxy. */
+export type ProxyInput = z.infer<typeof ProxyInput>;
+
+/** A streaming proxy server; playlists point their stream URLs at its external address. */
+export const Proxy = ProxyInput.extend({
+  id,
+  /** "registered" when a proxy process wrote it itself, "manual" when an admin did. */
+  source: z.enum(["manual", "registered"]),
+  lastSeenAt: isoDate.nullable(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+}).openapi("Proxy");
+/** A streaming proxy server. */
+export type Proxy = z.infer<typeof Proxy>;
+
+// --- downstream playlists ------------------------------------------------------------------------
+/** How channel-name exclusion filters match. */
+export const FilterMode = z.enum(["any", "exact", "prefix", "suffix", "regex"]);
+/** How channel-name exclusion filters match. */
+export type FilterMode = z.infer<typeof FilterMode>;
+
+/** Input to create or replace a downstream playlist. */
+export const DownstreamPlaylistInput = z.object({
+  name: z.string().trim().min(1, "Name is required").max(100).regex(
+    /^[^/?#\\]+$/,
+    "Name cannot contain / ? # or \\ (it is part of the URL)",
+  ),
+  proxyId: z.string().max(64).nullable().optional().default(null),
+  groups: z.array(z.string().trim().min(1).max(500)).max(5000).default([]),
+  excludeFilters: z.array(z.string().min(1).max(500)).max(1000).default([]),
+  filterMode: FilterMode.default("any"),
+  numbering: z.enum(["keep", "sequential"]).default("keep"),
+  numberStart: z.number().int().min(0).max(1_000_000).default(1),
+  streamMode: z.enum(["proxy", "direct"]).default("proxy"),
+  guidePastDays: z.number().int().min(0).max(30).default(1),
+  guideFutureDays: z.number().int().min(1).max(30).default(7),
+  enabled: z.boolean().default(true),
+}).superRefine((v, ctx) => {
+  if (v.filterMode === "regex") {
+    v.excludeFilters.forEach((f, i) => {
+      try {
+        new RegExp(f, "i");
+      } catch (err) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["excludeFilters", i],
+          message: `"${f}" is not a valid regular expression: ${(err as Error).message}`,
+        });
+      }
+    });
+  }
+  if (v.streamMode === "proxy" && !v.proxyId) {
+    ctx.addIssue({ code: "custom", path: ["proxyId"], message: "Choose a proxy, or direct mode" });
+  }
+}).openapi("DownstreamPlaylistInput");
+/** Input to create or replace a downstream playlist. */
+export type DownstreamPlaylistInput = z.infer<typeof DownstreamPlaylistInput>;
+
+/** A downstream playlist as stored; `token` guards its playlist and guide URLs. */
+export const DownstreamPlaylist = z.object({
+  id,
+  name: z.string(),
+  proxyId: z.string().nullable(),
+  groups: z.array(z.string()),
+  excludeFilters: z.array(z.string()),
+  filterMode: FilterMode,
+  numbering: z.enum(["keep", "sequential"]),
+  numberStart: z.number().int(),
+  streamMode: z.enum(["proxy", "direct"]),
+  guidePastDays: z.number().int(),
+  guideFutureDays: z.number().int(),
+  enabled: z.boolean(),
+  token: z.string(),
+  streamToken: z.string(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+}).openapi("DownstreamPlaylist");
+/** A downstream playlist as stored. */
+export type DownstreamPlaylist = z.infer<typeof DownstreamPlaylist>;
+
+// --- overrides -----------------------------------------------------------------------------------
+/** Admin overrides of one channel, kept apart from imported data; empty fields mean "as imported". */
+export const ChannelOverride = z.object({
+  name: z.string().trim().max(500).optional(),
+  group: z.string().trim().max(500).optional(),
+  number: z.number().int().min(0).max(1_000_000).optional(),
+  tvgId: z.string().trim().max(500).optional(),
+  logo: z.string().trim().max(4000).optional(),
+  /** A manual mapping to a guide channel. */
+  epg: z.object({ epgId: z.string().max(64), channelId: z.string().max(500) }).optional(),
+}).openapi("ChannelOverride");
+/** Admin overrides of one channel. */
+export type ChannelOverride = z.infer<typeof ChannelOverride>;
+
+/** Admin override of a group: its display name. */
+export const GroupOverride = z.object({
+  name: z.string().trim().max(500).optional(),
+}).openapi("GroupOverride");
+/** Admin override of a group. */
+export type GroupOverride = z.infer<typeof GroupOverride>;

@@ -7,6 +7,10 @@ import { errorBody, statusOf } from "./http_errors.ts";
 import { BUNDLE_PATH, ensureIslandBundle } from "./islands/bundle.ts";
 import { accountRoutes } from "./routes/account.tsx";
 import { channelRoutes } from "./routes/channels.tsx";
+import { channelDetailRoutes } from "./routes/channel_detail.tsx";
+import { downstreamRoutes } from "./routes/downstream.tsx";
+import { proxyRoutes } from "./routes/proxies.tsx";
+import { getRoutes } from "./routes/get.ts";
 import { groupRoutes } from "./routes/groups.tsx";
 import { loginRoutes } from "./routes/login.tsx";
 import { playlistRoutes } from "./routes/playlists.tsx";
@@ -52,6 +56,7 @@ export function createManagerApp(deps: ManagerDeps) {
   });
   app.route("/", loginRoutes(deps));
   app.route("/api/v1", createApi(deps));
+  app.route("/manager/get", getRoutes(deps));
   app.get("/", (c) => c.redirect("/admin", 303));
   const admin = new Hono<ManagerEnv>();
   admin.use("*", requirePageLogin(deps));
@@ -61,6 +66,9 @@ export function createManagerApp(deps: ManagerDeps) {
   admin.route("/playlists", playlistRoutes(deps));
   admin.route("/groups", groupRoutes(deps));
   admin.route("/channels", channelRoutes(deps));
+  admin.route("/channels", channelDetailRoutes(deps));
+  admin.route("/proxies", proxyRoutes(deps));
+  admin.route("/downstream", downstreamRoutes(deps));
   app.route("/admin", admin);
   app.notFound((c) =>
     c.req.path.startsWith("/api/")

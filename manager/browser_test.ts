@@ -67,9 +67,11 @@ async function noHorizontalOverflow(page: Page): Promise<void> {
 async function navFits(page: Page): Promise<void> {
   const nav = page.locator("header nav");
   assert.ok(await nav.isVisible(), "the navigation is visible");
-  for (const box of await nav.locator("a").evaluateAll((as) =>
-    as.map((a) => a.getBoundingClientRect().toJSON() as DOMRect)
-  )) {
+  for (
+    const box of await nav.locator("a").evaluateAll((as) =>
+      as.map((a) => a.getBoundingClientRect().toJSON() as DOMRect)
+    )
+  ) {
     assert.ok(box.width > 0 && box.right <= innerWidthOf(page) + 1, "nav links fit the width");
   }
 }
@@ -131,10 +133,15 @@ Deno.test(
       await page.locator('[data-island="ImportProgress"][data-hydrated="true"]').waitFor();
       await markWindow(page);
       const loadsBefore = documentLoads();
+      await page.screenshot({ path: `${SHOTS}/desktop-import-running.png` });
       await waitFor(async () => (await badge.textContent())?.trim() === "ok", "import ok", 15_000);
       assert.ok(await sameWindow(page), "the import status changed without a reload");
       assert.equal(documentLoads(), loadsBefore);
-      assert.match(await row.locator(".import-progress").innerText(), /\d+ channels/);
+      await waitFor(
+        async () =>
+          (await row.getByTestId("playlist-channels").innerText()) === `${entries} channels`,
+        "the channel count of the finished import",
+      );
       await page.screenshot({ path: `${SHOTS}/desktop-playlists.png`, fullPage: true });
 
       // The channel list counts every entry.
@@ -184,7 +191,7 @@ Deno.test(
       await first.getByRole("button", { name: "Off" }).waitFor();
       await page.reload();
       const again = page.locator(`tr[data-channel-id="${channelId}"]`);
-      assert.equal((await again.getByRole("button", { pressed: false }).first().innerText()), "Off");
+      assert.equal(await again.getByRole("button", { pressed: false }).first().innerText(), "Off");
       assert.equal(totalOf(await countText(page)), inGroup, "the group filter survived reload");
 
       // Disable the rest of the group at once.
@@ -214,7 +221,7 @@ Deno.test(
       await page.locator('[data-island="ChannelTable"][data-hydrated="true"]').waitFor();
       await navFits(page);
       await noHorizontalOverflow(page);
-      await page.screenshot({ path: `${SHOTS}/phone-channels.png`, fullPage: true });
+      await page.screenshot({ path: `${SHOTS}/phone-channels.png` });
 
       assert.deepEqual(errors, [], "no script errors on any page");
     } catch (err) {

@@ -63,7 +63,8 @@ export class ChannelIndex {
       this.#slices.delete(playlistId);
       return;
     }
-    const sorted = [...channels].sort((a, b) => a.seq - b.seq);
+    // An import hands its channels over in order: keep that array rather than copy 100,000.
+    const sorted = isSorted(channels) ? channels : [...channels].sort((a, b) => a.seq - b.seq);
     const haystack = sorted.map((c) => this.#text(c));
     for (const c of sorted) this.#byId.set(c.id, c);
     this.#slices.set(playlistId, { channels: sorted, haystack });
@@ -82,6 +83,11 @@ export class ChannelIndex {
         this.#byId.set(c.id, c);
       }
     }
+  }
+
+  /** One playlist's channels in file order (shared: do not change). */
+  channelsOf(playlistId: string): readonly Channel[] {
+    return this.#slices.get(playlistId)?.channels ?? [];
   }
 
   /** Looks a channel up by id. */
@@ -144,4 +150,11 @@ export class ChannelIndex {
       c.groupId,
     ) ?? "", c.url].join("\n").toLowerCase();
   }
+}
+
+function isSorted(channels: Channel[]): boolean {
+  for (let i = 1; i < channels.length; i++) {
+    if (channels[i - 1].seq > channels[i].seq) return false;
+  }
+  return true;
 }

@@ -5,6 +5,7 @@ import type { ImportRun } from "../common/schemas.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import { LoginThrottle } from "./auth.ts";
 import { ChannelIndex } from "./channel_index.ts";
+import { OutputCache } from "./output/cache.ts";
 
 /** Shared state of one manager instance. */
 export interface ManagerDeps {
@@ -14,6 +15,10 @@ export interface ManagerDeps {
   log: Logger;
   /** Failed-login slow-down, shared by the login form and HTTP Basic. */
   throttle: LoginThrottle;
+  /** Rendered downstream playlists and guides. */
+  output: OutputCache;
+  /** Call after any change that a downstream playlist or guide depends on. */
+  changed(): void;
   /** Starts an import and answers with the running run; `done` settles when it ends. */
   startImport(
     playlistId: string,
@@ -26,12 +31,15 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
   const index = new ChannelIndex();
   const log = createLogger(config.logLevel, "manager", config.debug);
   await index.load(kv);
+  const output = new OutputCache();
   return {
     kv,
     config,
     index,
     log,
     throttle: new LoginThrottle(),
+    output,
+    changed: () => output.bump(),
     async startImport(playlistId, trigger) {
       const started = await startImport(kv, playlistId, {
         trigger,
@@ -39,6 +47,7 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
         onCompleted: (id, channels, groups) => {
           index.setGroups(groups);
           index.replace(id, channels);
+          output.bump();
         },
       });
       log.info(`Import of playlist ${playlistId} started (${trigger})`);

@@ -6,5 +6,5 @@ import { startProxy } from "./server.ts";
 if (import.meta.main) {
   const config = loadConfig();
   const kv = await openKv(config);
-  startProxy(kv, config);
+  await startProxy(kv, config);
 }

@@ -1,5 +1,6 @@
 /** The streaming proxy's listener. Streaming itself arrives with the proxy issue. */
 import type { Config } from "../common/config.ts";
+import { registerProxy } from "../common/db/proxies.ts";
 
 /** A running proxy. */
 export interface RunningProxy {
@@ -20,12 +21,15 @@ export function proxyHandler(_kv: Deno.Kv, config: Config) {
   };
 }
 
-/** Starts the proxy on SOCKET_ADDRESS:INTERNAL_PROXY_PORT (port 0 picks a free one). */
-export function startProxy(
+/**
+ * Starts the proxy on SOCKET_ADDRESS:INTERNAL_PROXY_PORT (port 0 picks a free one) and
+ * registers it under PROXY_NAME, so downstream playlists can point at it.
+ */
+export async function startProxy(
   kv: Deno.Kv,
   config: Config,
   opts: { quiet?: boolean } = {},
-): RunningProxy {
+): Promise<RunningProxy> {
   const handler = proxyHandler(kv, config);
   const server = Deno.serve({
     hostname: config.socketAddress,
@@ -36,5 +40,13 @@ export function startProxy(
       }
     },
   }, handler);
-  return { server, port: server.addr.port, shutdown: () => server.shutdown() };
+  const port = server.addr.port;
+  await registerProxy(kv, {
+    name: config.proxyName,
+    internalUrl: config.internalProxyUrl,
+    internalPort: port,
+    externalUrl: config.externalProxyUrl,
+    externalPort: config.proxyPort === 0 ? port : config.externalProxyPort,
+  });
+  return { server, port, shutdown: () => server.shutdown() };
 }

@@ -73,12 +73,26 @@ export const channelsPrefix = (playlistId: string, generation: string) =>
 export const channelsOfPlaylistPrefix = (playlistId: string) => ["channels", playlistId] as const;
 /** Where the admin's overrides of a channel live, apart from imported data. */
 export const channelOverrideKey = (channelId: string) => ["channel_overrides", channelId] as const;
+/** Prefix of all channel overrides. */
+export const channelOverridesPrefix = () => ["channel_overrides"] as const;
 /** Per-group display name override. */
 export const groupOverrideKey = (groupId: string) => ["group_overrides", groupId] as const;
+/** Prefix of all group overrides. */
+export const groupOverridesPrefix = () => ["group_overrides"] as const;
+
+// --- icons -------------------------------------------------------------------------------------
+/** A cached channel icon (its bytes live in DATA_DIR/icons/<id>). */
+export const iconKey = (id: string) => ["icons", id] as const;
+/** Prefix of all icons (ULIDs: oldest first). */
+export const iconsPrefix = () => ["icons"] as const;
+/** Unique index: hex SHA-256 of an icon's source URL to its id (URLs can outgrow a key). */
+export const iconsBySourceKey = (sourceHash: string) => ["icons_by_source", sourceHash] as const;
 
 // --- what comes next: downstream playlists, guides, proxies, sessions ----------------------------
 /** A downstream playlist. */
 export const downstreamPlaylistKey = (id: string) => ["downstream_playlists", id] as const;
+/** Prefix of all downstream playlists. */
+export const downstreamPlaylistsPrefix = () => ["downstream_playlists"] as const;
 /** Unique index: downstream playlist name to id. */
 export const downstreamPlaylistsByNameKey = (name: string) =>
   ["downstream_playlists_by_name", name.toLowerCase()] as const;
@@ -92,6 +106,10 @@ export const epgProgrammesKey = (epgId: string, generation: string, channel: str
   ["epg_programmes", epgId, generation, channel, day] as const;
 /** A streaming proxy server. */
 export const proxyKey = (id: string) => ["proxies", id] as const;
+/** Prefix of all proxies. */
+export const proxiesPrefix = () => ["proxies"] as const;
+/** Unique index: proxy name to id. */
+export const proxiesByNameKey = (name: string) => ["proxies_by_name", name.toLowerCase()] as const;
 /** A live viewer session on a proxy. */
 export const proxySessionKey = (sessionId: string) => ["proxy_sessions", sessionId] as const;
 /** One of an upstream playlist's connection slots (max connections). */

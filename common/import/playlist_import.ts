@@ -161,23 +161,33 @@ async function runImport(
   }
 }
 
+/** Old channels under one identity key: one channel (the usual case) or several in file order. */
+type Bucket = Channel | Channel[];
+
 interface OldChannels {
-  byTvg: Map<string, Channel[]>;
-  byUrl: Map<string, Channel[]>;
-  byName: Map<string, Channel[]>;
+  byTvg: Map<string, Bucket>;
+  byUrl: Map<string, Bucket>;
+  byName: Map<string, Bucket>;
   claimed: Set<string>;
   all: Channel[];
 }
 
-function push(map: Map<string, Channel[]>, key: string, c: Channel) {
-  const list = map.get(key);
-  if (list) list.push(c);
-  else map.set(key, [c]);
+function push(map: Map<string, Bucket>, key: string, c: Channel) {
+  const b = map.get(key);
+  if (b === undefined) map.set(key, c);
+  else if (Array.isArray(b)) b.push(c);
+  else map.set(key, [b, c]);
 }
 
-function claim(old: OldChannels, map: Map<string, Channel[]>, key: string): Channel | null {
+function claim(old: OldChannels, map: Map<string, Bucket>, key: string): Channel | null {
   const list = map.get(key);
-  if (!list) return null;
+  if (list === undefined) return null;
+  if (!Array.isArray(list)) {
+    map.delete(key);
+    if (old.claimed.has(list.id)) return null;
+    old.claimed.add(list.id);
+    return list;
+  }
   while (list.length) {
     const c = list.shift()!;
     if (!old.claimed.has(c.id)) {
@@ -205,6 +215,57 @@ function indexOld(all: Channel[], groupNames: Map<string, string>): OldChannels 
   return old;
 }
 
+/** The last generation each playlist switched to, as written, while something else holds it. */
+interface RememberedGeneration {
+  generation: string;
+  /** versionstamp of the playlist's edit counter when the generation was switched to */
+  editsAt: string | null;
+  /** weak: the manager's channel index keeps the list alive; nothing is held for this cache */
+  channels: WeakRef<Channel[]>;
+}
+
+const remembered = new WeakMap<Deno.Kv, Map<string, RememberedGeneration>>();
+
+function remember(kv: Deno.Kv, playlistId: string, gen: RememberedGeneration): void {
+  let byPlaylist = remembered.get(kv);
+  if (!byPlaylist) remembered.set(kv, byPlaylist = new Map());
+  byPlaylist.set(playlistId, gen);
+}
+
+/**
+ * The channels of `generation` as this process wrote them, when they are still in memory and no
+ * channel edit was committed since (every edit bumps the counter): listing 100,000 channels
+ * back from KV costs over a second and a second copy of them in memory.
+ */
+function recalled(
+  kv: Deno.Kv,
+  playlistId: string,
+  generation: string,
+  editsAt: string | null,
+): Channel[] | null {
+  const gen = remembered.get(kv)?.get(playlistId);
+  if (!gen || gen.generation !== generation || gen.editsAt !== editsAt) return null;
+  return gen.channels.deref() ?? null;
+}
+
+/** A channel whose JSON is larger than this is skipped (KV values are capped at 64 KiB). */
+const MAX_CHANNEL_JSON = 60_000;
+
+/**
+ * JSON size of a channel, serialising it only when it could pass MAX_CHANNEL_JSON: the rough
+ * size is exact for text without escapes, and an escape takes at most six characters.
+ */
+function channelSize(ch: Channel): number {
+  // 400 covers the keys, ids, timestamps, numbers and punctuation of the fixed fields.
+  let n = 400 + ch.name.length + ch.url.length + (ch.blockedReason?.length ?? 0) +
+    (ch.extGrp?.length ?? 0);
+  for (const k in ch.attrs) n += k.length + ch.attrs[k].length + 8;
+  for (const [k, v] of ch.vlcOpts) n += k.length + v.length + 10;
+  for (const [k, v] of ch.kodiProps) n += k.length + v.length + 10;
+  for (const x of ch.extras) n += x.length + 4;
+  return n * 6 > MAX_CHANNEL_JSON ? JSON.stringify(ch).length : n;
+}
+
 function groupNameOf(e: M3uEntry): string {
   return (e.attrs["group-title"] ?? "").trim() || (e.extGrp ?? "").trim() || UNGROUPED;
 }
@@ -225,7 +286,8 @@ async function importGeneration(
   const groupsByName = new Map(oldGroups.map((g) => [g.name, g]));
   const groupNames = new Map(oldGroups.map((g) => [g.id, g.name]));
   const oldList = playlist.generation
-    ? await listValues<Channel>(kv, channelsPrefix(playlist.id, playlist.generation))
+    ? recalled(kv, playlist.id, playlist.generation, editsAtStart) ??
+      await listValues<Channel>(kv, channelsPrefix(playlist.id, playlist.generation))
     : [];
   const old = indexOld(oldList, groupNames);
   const excluded = new Set(playlist.excludedGroups.map((g) => g.trim()));
@@ -316,8 +378,8 @@ async function importGeneration(
         // A URL that is not a network URL is never enabled, whatever else says so.
         if (!isNetworkUrl(ch.url)) ch.enabled = false;
         if (ch.blockedReason && !ch.enabled) run.counts.disabledByRule++;
-        const size = JSON.stringify(ch).length;
-        if (size > 60_000) {
+        const size = channelSize(ch);
+        if (size > MAX_CHANNEL_JSON) {
           run.warnings.length < 50 && run.warnings.push(
             `Skipped "${e.name.slice(0, 80)}" at line ${e.line}: its entry is too large`,
           );
@@ -353,7 +415,7 @@ async function importGeneration(
       if (!c.keepStatus) m.enabled = false;
       run.counts.missing++;
       channels.push(m);
-      await writer.set(channelKey(playlist.id, generation, m.id), m, JSON.stringify(m).length);
+      await writer.set(channelKey(playlist.id, generation, m.id), m, channelSize(m));
       seenGroups.add(groupNames.get(c.groupId) ?? "");
     }
     await writer.close();
@@ -364,13 +426,21 @@ async function importGeneration(
   run.counts.groups = seenGroups.size;
   await save(true);
   const groups = [...groupsByName.values()].map((g) => ({ ...g, present: seenGroups.has(g.name) }));
-  await switchGeneration(kv, playlist, { generation, channels, groups, newGroups, editsAtStart });
+  const editsAt = await switchGeneration(kv, playlist, {
+    generation,
+    channels,
+    groups,
+    newGroups,
+    editsAtStart,
+  });
+  remember(kv, playlist.id, { generation, editsAt, channels: new WeakRef(channels) });
   return { channels, groups };
 }
 
 /**
  * Carries admin edits made during the import into the new generation, then switches the
- * playlist to it in one commit that checks nothing changed meanwhile.
+ * playlist to it in one commit that checks nothing changed meanwhile. Answers the versionstamp
+ * of the edit counter the switch was checked against.
  */
 async function switchGeneration(
   kv: Deno.Kv,
@@ -382,7 +452,7 @@ async function switchGeneration(
     newGroups: Group[];
     editsAtStart: string | null;
   },
-): Promise<void> {
+): Promise<string | null> {
   // Groups first: new ones are invisible until channels of the new generation point to them.
   const writer = new BatchWriter(kv);
   const isNew = new Set(next.newGroups.map((g) => g.id));
@@ -416,7 +486,7 @@ async function switchGeneration(
         // The old generation is unreachable now; collect it without holding up the run.
         deletePrefix(kv, channelsPrefix(playlist.id, playlist.generation)).catch(() => {});
       }
-      return;
+      return edits.versionstamp;
     }
   }
   throw new ConflictError("the playlist kept changing during the import; try again");
@@ -438,7 +508,7 @@ async function carryEdits(
     }
     ch.keepStatus = cur.keepStatus;
     if (!ch.missing || ch.keepStatus) ch.enabled = cur.enabled && isNetworkUrl(ch.url);
-    await writer.set(channelKey(playlist.id, generation, ch.id), ch, JSON.stringify(ch).length);
+    await writer.set(channelKey(playlist.id, generation, ch.id), ch, channelSize(ch));
   }
   await writer.close();
 }

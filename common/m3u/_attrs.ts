@@ -1,5 +1,8 @@
-// Attribute scanning shared by the #EXTM3U and #EXTINF lines. Built on charCodeAt and indexOf
-// over the line's span of the chunk: no regex, no intermediate strings besides keys and values.
+// Attribute scanning shared by the #EXTM3U and #EXTINF lines. Built on charCodeAt over the
+// line's span of the chunk: no regex, no intermediate strings besides keys and values. Searches
+// stop at the end of the line, so a hostile file (say, thousands of unterminated quotes) costs
+// linear time, not a rescan of the rest of the chunk per line. These run once per line of
+// multi-megabyte playlists, so they take positional arguments rather than an options object.
 
 const SPACE = 32;
 const QUOTE = 34;
@@ -11,9 +14,7 @@ const EQUALS = 61;
  * Reads `key="value"`, `key='value'`, `key=value` and `key=""` pairs from `line[p, end)` into
  * `attrs` (keys lower-cased, `&amp;`/`&quot;` decoded, a repeated key keeps its last value).
  * With `stopAtComma` it returns the index after the first comma outside quotes (where the
- * #EXTINF display name starts), or -1 when there is none. `hints` holds the keys of the previous
- * line by position; the caller keeps it between lines of one playlist (they repeat the same keys
- * in the same order, so most keys are recognised with one `startsWith`).
+ * #EXTINF display name starts), or -1 when there is none.
  */
 export function scanAttrs(
   line: string,
@@ -21,9 +22,7 @@ export function scanAttrs(
   end: number,
   attrs: Record<string, string>,
   stopAtComma: boolean,
-  hints: string[],
 ): number {
-  let ordinal = 0;
   while (p < end) {
     let c = line.charCodeAt(p);
     if (c <= SPACE) {
@@ -37,38 +36,31 @@ export function scanAttrs(
     }
     if (c === QUOTE || c === APOS) {
       // A quoted token with no key: skip it whole so a comma inside it is not the name's comma.
-      const close = line.indexOf(c === QUOTE ? '"' : "'", p + 1);
-      p = close === -1 || close >= end ? end : close + 1;
+      const close = findChar(line, c, p + 1, end);
+      p = close === -1 ? end : close + 1;
       continue;
     }
     const keyStart = p;
-    let key = hints[ordinal];
-    if (
-      key !== undefined && p + key.length < end && line.charCodeAt(p + key.length) === EQUALS &&
-      line.startsWith(key, p)
-    ) {
-      p += key.length;
-    } else {
-      key = undefined;
-      while (p < end) {
-        c = line.charCodeAt(p);
-        if (c === EQUALS || c <= SPACE || c === COMMA) break;
-        p++;
-      }
-      if (p >= end || c !== EQUALS) continue; // a bare word without a value is not an attribute
+    let upper = false;
+    while (p < end) {
+      c = line.charCodeAt(p);
+      if (c === EQUALS || c <= SPACE || c === COMMA) break;
+      if (c >= 65 && c <= 90) upper = true;
+      p++;
     }
+    if (p >= end || c !== EQUALS) continue; // a bare word without a value is not an attribute
     const keyEnd = p++;
     let value: string;
     c = p < end ? line.charCodeAt(p) : 0;
     if (c === QUOTE || c === APOS) {
-      const close = line.indexOf(c === QUOTE ? '"' : "'", p + 1);
-      if (close !== -1 && close < end) {
+      const close = findChar(line, c, p + 1, end);
+      if (close !== -1) {
         value = line.slice(p + 1, close);
         p = close + 1;
       } else {
         // Unterminated quote: the value runs to the last comma (the name follows it), if any.
-        const comma = stopAtComma ? line.lastIndexOf(",", end - 1) : -1;
-        if (comma > p) {
+        const comma = stopAtComma ? findLastChar(line, COMMA, p + 1, end) : -1;
+        if (comma !== -1) {
           value = line.slice(p + 1, comma);
           p = comma;
         } else {
@@ -86,10 +78,23 @@ export function scanAttrs(
       value = line.slice(valueStart, p);
     }
     if (keyEnd === keyStart) continue; // `="x"`: a value without a name
-    if (key === undefined) key = hints[ordinal] = knownKey(line, keyStart, keyEnd);
-    ordinal++;
+    const key = upper
+      ? line.slice(keyStart, keyEnd).toLowerCase()
+      : knownKey(line, keyStart, keyEnd);
     attrs[key] = value.indexOf("&") === -1 ? value : decodeEntities(value);
   }
+  return -1;
+}
+
+/** Index of the first `code` in `s[from, end)`, or -1. */
+export function findChar(s: string, code: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (s.charCodeAt(i) === code) return i;
+  return -1;
+}
+
+/** Index of the last `code` in `s[from, end)`, or -1. */
+export function findLastChar(s: string, code: number, from: number, end: number): number {
+  for (let i = end - 1; i >= from; i--) if (s.charCodeAt(i) === code) return i;
   return -1;
 }
 
@@ -101,10 +106,6 @@ const MAX_KEYS = 256;
 
 function knownKey(line: string, start: number, end: number): string {
   const n = end - start;
-  for (let i = start; i < end; i++) {
-    const c = line.charCodeAt(i);
-    if (c >= 65 && c <= 90) return line.slice(start, end).toLowerCase();
-  }
   const known = keysByLength[n];
   if (known !== undefined) {
     const mid = n >> 1;

@@ -2,7 +2,7 @@
 // #EXTVLCOPT, #KODIPROP, #EXTGRP). Lines are scanned in place with indexOf/charCodeAt; only the
 // unfinished last line of a chunk is kept between pushes.
 
-import { scanAttrs } from "./_attrs.ts";
+import { findChar, scanAttrs } from "./_attrs.ts";
 import { FallbackDecoder } from "./_decode.ts";
 import type { M3uEntry, M3uHeader, M3uIssue, M3uSummary } from "./types.ts";
 
@@ -12,6 +12,7 @@ const LF = 10;
 const SPACE = 32;
 const HASH = 35;
 const COLON = 58;
+const EQUALS = 61;
 const BOM = 0xfeff;
 
 /** Options of `M3uParser`. */
@@ -33,7 +34,6 @@ export class M3uParser {
 
   #maxIssues: number;
   #tail = "";
-  #keyHints: string[] = [];
   #lineNo = 0;
   #skipLf = false;
   // The entry being assembled: an #EXTINF waiting for its URL, and the directives seen since.
@@ -75,7 +75,7 @@ export class M3uParser {
         end = lf;
         next = lf + 1;
       } else {
-        // CR ends a line alone or as CRLF (RFC 8216 §4.1 allows both; old Mac files use CR).
+        // RFC 8216 §4.1 ends lines with LF or CRLF; a lone CR (old Mac editors) ends one too.
         end = cr;
         next = cr + 1;
         if (next < len) {
@@ -129,12 +129,12 @@ export class M3uParser {
       }
       this.#duration = parseDuration(s, d, p);
       const attrs: Record<string, string> = {};
-      const nameStart = scanAttrs(s, p, b, attrs, true, this.#keyHints);
+      const nameStart = scanAttrs(s, p, b, attrs, true);
       this.#attrs = attrs;
       this.#name = nameStart < 0 ? "" : s.slice(skipSpace(s, nameStart, b), b);
     } else if (tagAt(s, a + 1, b, "EXTM3U")) {
       this.sawExtM3u = true;
-      scanAttrs(s, tagEnd(s, a + 7, b), b, this.header.attrs, false, []);
+      scanAttrs(s, tagEnd(s, a + 7, b), b, this.header.attrs, false);
     } else if (tagAt(s, a + 1, b, "EXTVLCOPT")) {
       (this.#vlcOpts ??= []).push(keyValue(s, tagEnd(s, a + 10, b), b));
     } else if (tagAt(s, a + 1, b, "KODIPROP")) {
@@ -294,7 +294,7 @@ function parseDuration(s: string, start: number, end: number): number {
 /** Splits `key=value` at the first `=` (values such as license URLs may contain more). */
 function keyValue(s: string, p: number, end: number): [string, string] {
   p = skipSpace(s, p, end);
-  const eq = s.indexOf("=", p);
-  if (eq === -1 || eq >= end) return [s.slice(p, end), ""];
+  const eq = findChar(s, EQUALS, p, end);
+  if (eq === -1) return [s.slice(p, end), ""];
   return [s.slice(p, eq).trim(), s.slice(eq + 1, end).trim()];
 }

@@ -112,3 +112,32 @@ Deno.test("parseM3uStream() cancels the body when the consumer stops early", asy
   assert.equal(seen, 30);
   assert.ok(cancelled);
 });
+
+Deno.test("parseM3uStream() keeps the heap flat while a 60 MB playlist streams through", async () => {
+  const lines = Array.from(
+    { length: 500 },
+    (_, i) =>
+      `#EXTINF:-1 tvg-id="ch${i}.example" group-title="Group ${i % 7}",Channel ${i} 📺\n` +
+      `http://stream.example/live/${i}/index.m3u8\n`,
+  );
+  const block = encoder.encode(lines.join(""));
+  const total = 60_000_000;
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= total) return controller.close();
+      controller.enqueue(block.slice());
+      sent += block.length;
+    },
+  });
+  const before = Deno.memoryUsage().heapUsed;
+  let peak = 0;
+  let entries = 0;
+  for await (const batch of parseM3uStream(body)) {
+    entries += batch.length;
+    peak = Math.max(peak, Deno.memoryUsage().heapUsed - before);
+  }
+  assert.equal(entries, Math.ceil(total / block.length) * 500);
+  // Holding the text alone would take 120 MB (UTF-16); batches are dropped as they come.
+  assert.ok(peak < 60_000_000, `heap grew by ${Math.round(peak / 1e6)} MB`);
+});

@@ -108,6 +108,17 @@ Deno.test("parseM3uText() reads radio attributes, IPv6 hosts and a URL line star
   );
 });
 
+Deno.test("parseM3uText() stays linear on lines with unterminated quotes and no `=`", () => {
+  const text = '#EXTINF:-1 tvg-name="open quote\n#EXTVLCOPT:no-equals\n'.repeat(100_000);
+  const t0 = performance.now();
+  const r = parseM3uText(text);
+  const ms = performance.now() - t0;
+  assert.equal(r.orphans, 100_000);
+  assert.equal(r.entries.length, 0);
+  // A search running past each line's end would rescan megabytes per line (minutes).
+  assert.ok(ms < 2000, `${Math.round(ms)} ms`);
+});
+
 // Edge cases (testdata/m3u/edge).
 
 Deno.test("parseM3uText() strips a UTF-8 BOM before #EXTM3U", () => {

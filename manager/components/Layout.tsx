@@ -4,6 +4,8 @@ import { render } from "preact-render-to-string";
 import type { Context } from "hono";
 
 const NAV = [
+  ["/admin/downstream", "Downstream"],
+  ["/admin/proxies", "Proxies"],
   ["/admin/playlists", "Playlists"],
   ["/admin/groups", "Groups"],
   ["/admin/channels", "Channels"],
@@ -40,10 +42,13 @@ textarea{min-height:6rem}.hint{color:#5b6778;font-size:.85rem}.field-error{color
 .error{background:#fdecea;border:1px solid #f2b8b5;padding:.5rem .8rem;border-radius:6px;margin-bottom:1rem}
 .badge{display:inline-block;padding:.05rem .45rem;border-radius:99px;font-size:.8rem;background:#e8ecf1}
 .badge.ok{background:#dff3e4;color:#146c2e}.badge.failed{background:#fdecea;color:#b42318}.badge.running{background:#e3ecfb;color:#1f5fbf}.badge.off{background:#f1f1f1;color:#777}
-.toolbar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-bottom:.8rem}.toolbar>*{flex:0 0 auto}
+.toolbar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-bottom:.8rem}.toolbar>*{flex:0 1 auto}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem}.filters>*{flex:1 1 12rem;max-width:20rem}
 progress{width:100%;max-width:24rem;height:1rem}.muted{color:#5b6778}pre.copy{white-space:pre-wrap;background:#f7f9fb;border:1px solid #dde3ea;padding:.6rem;border-radius:6px;max-height:24rem;overflow:auto}
-@media (max-width:640px){main{padding:.5rem}th.opt,td.opt{display:none}header form{margin-left:0}}
+td.actions{white-space:nowrap}
+@media (max-width:640px){main{padding:.5rem}th.opt,td.opt{display:none}header .brand{flex:1}header nav{order:1;width:100%}
+table.stack thead{display:none}table.stack tr{display:block;padding:.4rem 0;border-bottom:1px solid #e8ecf1}
+table.stack td{display:block;border:0;padding:.2rem .25rem;white-space:normal}table.stack td.opt{display:none}}
 `;
 
 /** Renders a whole page. */
@@ -54,6 +59,7 @@ export function Layout(props: LayoutProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · IPTV manager`}</title>
+        <link rel="icon" href="data:," />
         <style dangerouslySetInnerHTML={{ __html: CSS }} />
         {props.csrf && <meta name="csrf-token" content={props.csrf} />}
       </head>

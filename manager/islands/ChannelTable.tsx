@@ -103,13 +103,14 @@ export function ChannelTable(props: ChannelTableProps) {
     offset.value = off;
     history.replaceState(null, "", `/admin/channels?${query(f, off)}`);
   };
-  let timer = 0;
+  // A ref, not a local: every keystroke re-renders, and the pending search must be cancelled.
+  const timer = useRef<ReturnType<typeof setTimeout>>();
   const change = (patch: Partial<FilterView>, debounce = false) => {
     const f = { ...filter.value, ...patch };
     if (patch.playlistId !== undefined) f.groupId = "";
     filter.value = f;
-    clearTimeout(timer);
-    if (debounce) timer = setTimeout(() => load(f, 0), 200) as unknown as number;
+    clearTimeout(timer.current);
+    if (debounce) timer.current = setTimeout(() => load(f, 0), 200);
     else load(f, 0);
   };
   const toggle = async (row: ChannelRow, field: "enabled" | "keepStatus") => {
@@ -130,29 +131,54 @@ export function ChannelTable(props: ChannelTableProps) {
   const end = off + rows.value.length;
   return (
     <div>
-      <form method="get" action="/admin/channels" class="filters card" onSubmit={(e) => {
-        e.preventDefault();
-        load(filter.value, 0);
-      }}>
-        <input type="search" name="q" placeholder="Search name, tvg-id, group, URL" value={f.q}
-          aria-label="Search" onInput={(e) => change({ q: e.currentTarget.value }, true)} />
-        <select name="playlistId" aria-label="Playlist" value={f.playlistId}
-          onChange={(e) => change({ playlistId: e.currentTarget.value })}>
+      <form
+        method="get"
+        action="/admin/channels"
+        class="filters card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          load(filter.value, 0);
+        }}
+      >
+        <input
+          type="search"
+          name="q"
+          placeholder="Search name, tvg-id, group, URL"
+          value={f.q}
+          aria-label="Search"
+          onInput={(e) => change({ q: e.currentTarget.value }, true)}
+        />
+        <select
+          name="playlistId"
+          aria-label="Playlist"
+          value={f.playlistId}
+          onChange={(e) => change({ playlistId: e.currentTarget.value })}
+        >
           <option value="">All playlists</option>
           {props.playlists.map((p) => <option value={p.id}>{p.name}</option>)}
         </select>
-        <select name="groupId" aria-label="Group" value={f.groupId}
-          onChange={(e) => change({ groupId: e.currentTarget.value })}>
+        <select
+          name="groupId"
+          aria-label="Group"
+          value={f.groupId}
+          onChange={(e) => change({ groupId: e.currentTarget.value })}
+        >
           <option value="">All groups</option>
           {groups.map((g) => <option value={g.id}>{g.name}</option>)}
         </select>
-        <select name="enabled" aria-label="State" value={f.enabled}
-          onChange={(e) => change({ enabled: e.currentTarget.value })}>
+        <select
+          name="enabled"
+          aria-label="State"
+          value={f.enabled}
+          onChange={(e) => change({ enabled: e.currentTarget.value })}
+        >
           <option value="">Enabled and disabled</option>
           <option value="true">Enabled only</option>
           <option value="false">Disabled only</option>
         </select>
-        <noscript><button type="submit">Filter</button></noscript>
+        <noscript>
+          <button type="submit">Filter</button>
+        </noscript>
       </form>
       <div class="toolbar">
         <span class="muted" data-testid="channel-count">
@@ -177,8 +203,12 @@ export function ChannelTable(props: ChannelTableProps) {
         <table>
           <thead>
             <tr>
-              <th>Name</th><th class="opt">Group</th><th class="opt">Playlist</th>
-              <th class="opt">URL</th><th>Enabled</th><th>Keep status</th>
+              <th>Name</th>
+              <th class="opt">Group</th>
+              <th class="opt">Playlist</th>
+              <th class="opt">URL</th>
+              <th>Enabled</th>
+              <th>Keep status</th>
             </tr>
           </thead>
           <tbody>
@@ -186,21 +216,33 @@ export function ChannelTable(props: ChannelTableProps) {
               <tr data-channel-id={r.id}>
                 <td>
                   {r.name}
-                  {r.missing && <> <span class="badge failed">gone upstream</span></>}
+                  {r.missing && (
+                    <>
+                      <span class="badge failed">gone upstream</span>
+                    </>
+                  )}
                   {r.blockedReason && <div class="hint">Disabled on import: {r.blockedReason}</div>}
                 </td>
                 <td class="opt">{groupName.get(r.groupId) ?? ""}</td>
                 <td class="opt">{playlistName.get(r.playlistId) ?? ""}</td>
                 <td class="url opt" title={r.url}>{r.url}</td>
                 <td>
-                  <button type="button" class={`small ${r.enabled ? "" : "secondary"}`}
-                    aria-pressed={r.enabled} onClick={() => toggle(r, "enabled")}>
+                  <button
+                    type="button"
+                    class={`small ${r.enabled ? "" : "secondary"}`}
+                    aria-pressed={r.enabled}
+                    onClick={() => toggle(r, "enabled")}
+                  >
                     {r.enabled ? "On" : "Off"}
                   </button>
                 </td>
                 <td>
-                  <button type="button" class={`small ${r.keepStatus ? "" : "secondary"}`}
-                    aria-pressed={r.keepStatus} onClick={() => toggle(r, "keepStatus")}>
+                  <button
+                    type="button"
+                    class={`small ${r.keepStatus ? "" : "secondary"}`}
+                    aria-pressed={r.keepStatus}
+                    onClick={() => toggle(r, "keepStatus")}
+                  >
                     {r.keepStatus ? "Kept" : "No"}
                   </button>
                 </td>
@@ -211,17 +253,28 @@ export function ChannelTable(props: ChannelTableProps) {
       </div>
       <div class="toolbar">
         {off > 0 && (
-          <a class="btn secondary small" href={`/admin/channels?${query(f, Math.max(0, off - props.limit))}`}
+          <a
+            class="btn secondary small"
+            href={`/admin/channels?${query(f, Math.max(0, off - props.limit))}`}
             onClick={(e) => {
               e.preventDefault();
               load(f, Math.max(0, off - props.limit));
-            }}>Previous</a>
+            }}
+          >
+            Previous
+          </a>
         )}
         {end < total.value && (
-          <a class="btn secondary small" href={`/admin/channels?${query(f, end)}`} onClick={(e) => {
-            e.preventDefault();
-            load(f, end);
-          }}>Next</a>
+          <a
+            class="btn secondary small"
+            href={`/admin/channels?${query(f, end)}`}
+            onClick={(e) => {
+              e.preventDefault();
+              load(f, end);
+            }}
+          >
+            Next
+          </a>
         )}
       </div>
     </div>

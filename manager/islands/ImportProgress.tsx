@@ -1,6 +1,10 @@
-/** Island: the status of a playlist's last import, polled live while it runs. */
+/**
+ * Island: a playlist's channel count and the status of its last import, polled live while the
+ * import runs so the count, the result and the time change without a page load.
+ */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
+import { formatTime } from "../components/Field.tsx";
 
 /** The fields of an import run this island shows. */
 export interface RunView {
@@ -9,67 +13,93 @@ export interface RunView {
   bytes: number;
   totalBytes: number | null;
   durationMs: number | null;
+  finishedAt: string | null;
   error: string | null;
   counts: { entries: number; channels: number; added: number; missing: number; excluded: number };
 }
 
-/** Props: which playlist, and its last run as rendered on the server. */
+/** Props: which playlist, its channel count and last run as rendered on the server. */
 export interface ImportProgressProps extends Record<string, unknown> {
   playlistId: string;
   run: RunView | null;
+  channelCount: number;
+  timeZone: string;
+}
+
+interface Shown {
+  run: RunView | null;
+  channelCount: number;
 }
 
 function mb(n: number): string {
   return (n / 1048576).toFixed(1);
 }
 
-/** Shows status, a progress bar and counts; polls the API every 700 ms while running. */
+/** Shows count, status, a progress bar and counts; polls the API every 700 ms while running. */
 export function ImportProgress(props: ImportProgressProps) {
-  const run = useSignal<RunView | null>(props.run);
+  const shown = useSignal<Shown>({ run: props.run, channelCount: props.channelCount });
+  const status = shown.value.run?.status;
   useEffect(() => {
-    if (run.value?.status !== "running") return;
+    if (status !== "running") return;
     let stop = false;
-    const tick = async () => {
-      if (stop) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const fetchView = async () => {
       try {
         const res = await fetch(`/api/v1/upstream-playlists/${props.playlistId}`, {
           credentials: "same-origin",
         });
-        if (res.ok) {
+        if (res.ok && !stop) {
           const body = await res.json();
-          run.value = body.lastImport ?? null;
+          shown.value = { run: body.lastImport ?? null, channelCount: body.channelCount };
         }
       } catch { /* try again on the next tick */ }
-      if (!stop && run.value?.status === "running") setTimeout(tick, 700);
     };
-    const t = setTimeout(tick, 700);
+    const tick = async () => {
+      await fetchView();
+      if (stop) return;
+      // One more read after the run ends: the channel count follows the run's status.
+      timer = setTimeout(shown.value.run?.status === "running" ? tick : fetchView, 700);
+    };
+    timer = setTimeout(tick, 700);
     return () => {
       stop = true;
-      clearTimeout(t);
+      clearTimeout(timer);
     };
-  }, [run.value?.id, run.value?.status]);
-  const r = run.value;
-  if (!r) return <span class="badge off">never imported</span>;
+  }, [shown.value.run?.id, status]);
+  const { run: r, channelCount } = shown.value;
+  const count = (
+    <a href={`/admin/channels?playlistId=${props.playlistId}`} data-testid="playlist-channels">
+      {channelCount} channels
+    </a>
+  );
+  if (!r) {
+    return (
+      <div class="import-progress">
+        {count} <span class="badge off">never imported</span>
+      </div>
+    );
+  }
   const pct = r.totalBytes ? Math.min(100, Math.round((r.bytes / r.totalBytes) * 100)) : null;
   return (
     <div class="import-progress" data-status={r.status}>
-      <span class={`badge ${r.status}`}>{r.status}</span>{" "}
+      {count} <span class={`badge ${r.status}`}>{r.status}</span>
       {r.status === "running" && (
-        <>
-          {pct !== null ? <progress max={100} value={pct} /> : <progress />}{" "}
-          <span class="muted">
+        <div>
+          {pct !== null ? <progress max={100} value={pct} /> : <progress />}
+          <div class="hint">
             {mb(r.bytes)}
             {r.totalBytes ? ` of ${mb(r.totalBytes)}` : ""} MB, {r.counts.entries} entries
-          </span>
-        </>
+          </div>
+        </div>
       )}
       {r.status === "ok" && (
-        <span class="muted">
-          {r.counts.channels} channels ({r.counts.added} new, {r.counts.missing} missing,{" "}
-          {r.counts.excluded} excluded) in {((r.durationMs ?? 0) / 1000).toFixed(1)} s
-        </span>
+        <div class="hint">
+          {r.counts.added} new, {r.counts.missing} missing, {r.counts.excluded} excluded; took{" "}
+          {((r.durationMs ?? 0) / 1000).toFixed(1)} s
+        </div>
       )}
       {r.status === "failed" && <div class="field-error">{r.error}</div>}
+      {r.finishedAt && <div class="hint">{formatTime(r.finishedAt, props.timeZone)}</div>}
     </div>
   );
 }

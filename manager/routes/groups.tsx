@@ -5,6 +5,8 @@ import type { ManagerEnv } from "../auth.ts";
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { groupListText, groupViews, setGroupEnabled } from "../services/channels.ts";
+import { getGroupOverride, renameGroup, renumberGroup } from "../services/overrides.ts";
+import { Field } from "../components/Field.tsx";
 
 /** Routes of the group pages. */
 export function groupRoutes(deps: ManagerDeps) {
@@ -44,7 +46,8 @@ export function groupRoutes(deps: ManagerDeps) {
                   <tr data-group={g.name}>
                     <td>
                       <a href={`/admin/channels?playlistId=${g.playlistId}&groupId=${g.id}`}>{g.name}</a>
-                      {!g.present && <> <span class="badge failed">gone upstream</span></>}
+                      {!g.present && <> <span class="badge failed">gone upstream</span></>}{" "}
+                      <a class="hint" href={`/admin/groups/${g.id}`}>rename, renumber</a>
                     </td>
                     <td class="opt">{names.get(g.playlistId)}</td>
                     <td>{g.enabledCount} / {g.channelCount}</td>
@@ -79,6 +82,44 @@ export function groupRoutes(deps: ManagerDeps) {
         <a href="/admin/groups">Back to groups</a>
       </div>,
     );
+  });
+  app.get("/:id", async (c) => {
+    const g = (await groupViews(deps)).find((x) => x.id === c.req.param("id"));
+    if (!g) return c.text("Not found", 404);
+    const o = await getGroupOverride(deps, g.id);
+    return page(
+      c,
+      `Group ${o.name || g.name}`,
+      <>
+        <form method="post" action={`/admin/groups/${g.id}/rename`} class="card">
+          <Csrf c={c} />
+          <Field label="Display name for all its channels" name="name" value={o.name ?? ""}
+            hint={`Upstream name: ${g.name}. Empty restores it.`} />
+          <p><button type="submit">Rename group</button></p>
+        </form>
+        <form method="post" action={`/admin/groups/${g.id}/renumber`} class="card">
+          <Csrf c={c} />
+          <Field label="Number its channels from" name="start" type="number" value="1" />
+          <p><button type="submit">Renumber {g.channelCount} channels</button></p>
+        </form>
+        <a href={`/admin/channels?playlistId=${g.playlistId}&groupId=${g.id}`}>Channels of this group</a>
+      </>,
+    );
+  });
+  app.post("/:id/rename", async (c) => {
+    const body = await c.req.parseBody();
+    const name = typeof body.name === "string" ? body.name.trim().slice(0, 500) : "";
+    await renameGroup(deps, c.req.param("id"), name);
+    return c.redirect(`/admin/groups/${c.req.param("id")}?flash=Group+renamed`, 303);
+  });
+  app.post("/:id/renumber", async (c) => {
+    const body = await c.req.parseBody();
+    const start = Number(body.start);
+    if (!Number.isInteger(start) || start < 0 || start > 1_000_000) {
+      return c.redirect(`/admin/groups/${c.req.param("id")}?flash=Give+a+whole+start+number`, 303);
+    }
+    const n = await renumberGroup(deps, c.req.param("id"), start);
+    return c.redirect(`/admin/groups/${c.req.param("id")}?flash=Numbered+${n}+channels`, 303);
   });
   app.post("/:id/toggle", async (c) => {
     const body = await c.req.parseBody();

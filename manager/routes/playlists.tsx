@@ -2,16 +2,27 @@
 import { type Context, Hono } from "hono";
 import { listUserAgents } from "../../common/db/user_agents.ts";
 import { ConflictError, ValidationError } from "../../common/errors.ts";
-import { UpstreamPlaylistInput } from "../../common/schemas.ts";
+import { type ImportRun, UpstreamPlaylistInput } from "../../common/schemas.ts";
 import type { ManagerEnv } from "../auth.ts";
-import { Field, type FieldErrors, fieldErrors, formatTime, TextArea } from "../components/Field.tsx";
+import { Field, type FieldErrors, fieldErrors, TextArea } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
-import { ImportProgress } from "../islands/ImportProgress.tsx";
+import { ImportProgress, type RunView } from "../islands/ImportProgress.tsx";
 import { Island } from "../islands/island.tsx";
-import { playlistView, playlistViews, removePlaylist, savePlaylist } from "../services/playlists.ts";
+import {
+  playlistView,
+  playlistViews,
+  removePlaylist,
+  savePlaylist,
+} from "../services/playlists.ts";
 
 type FormValues = Record<string, string>;
+
+/** The few fields of a run the progress island needs (its props travel in the page). */
+function runView(r: ImportRun): RunView {
+  const { id, status, bytes, totalBytes, durationMs, finishedAt, error, counts } = r;
+  return { id, status, bytes, totalBytes, durationMs, finishedAt, error, counts };
+}
 
 function toInput(body: Record<string, unknown>) {
   const s = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : "");
@@ -40,26 +51,64 @@ export function playlistRoutes(deps: ManagerDeps) {
     return page(
       c,
       opts.id ? `Edit playlist ${v.name}` : "New upstream playlist",
-      <form method="post" class="card" action={opts.id ? `/admin/playlists/${opts.id}` : "/admin/playlists"}>
+      <form
+        method="post"
+        class="card"
+        action={opts.id ? `/admin/playlists/${opts.id}` : "/admin/playlists"}
+      >
         <Csrf c={c} />
         <Field label="Name" name="name" value={v.name} errors={opts.errors} required />
-        <Field label="URL" name="url" type="url" value={v.url} errors={opts.errors}
-          hint="An http(s) address of the M3U playlist. Leave empty for a local file." />
-        <Field label="Local file" name="path" value={v.path} errors={opts.errors}
-          hint={`A file inside DATA_DIR (${deps.config.dataDir}), e.g. imports/provider.m3u.`} />
+        <Field
+          label="URL"
+          name="url"
+          type="url"
+          value={v.url}
+          errors={opts.errors}
+          hint="An http(s) address of the M3U playlist. Leave empty for a local file."
+        />
+        <Field
+          label="Local file"
+          name="path"
+          value={v.path}
+          errors={opts.errors}
+          hint={`A file inside DATA_DIR (${deps.config.dataDir}), e.g. imports/provider.m3u.`}
+        />
         <label for="f-userAgentId">User agent</label>
         <select id="f-userAgentId" name="userAgentId">
           <option value="">Default (USER_AGENT_STRING)</option>
-          {uas.map((ua) => <option value={ua.id} selected={ua.id === v.userAgentId}>{ua.name}</option>)}
+          {uas.map((ua) => (
+            <option value={ua.id} selected={ua.id === v.userAgentId}>{ua.name}</option>
+          ))}
         </select>
-        <TextArea label="Excluded groups" name="excludedGroups" value={v.excludedGroups}
-          errors={opts.errors} hint="One group-title a line; channels of these groups are not imported." />
-        <Field label="Max connections" name="maxConnections" type="number" value={v.maxConnections}
-          errors={opts.errors} hint="How many streams the provider allows at once (0: no limit)." />
-        <Field label="Refresh every (minutes)" name="refreshMinutes" type="number"
-          value={v.refreshMinutes} errors={opts.errors} hint="0 turns the scheduled refresh off." />
-        <label><input type="checkbox" name="enabled" checked={v.enabled === "on"} /> Enabled</label>
-        <p><button type="submit">Save</button> <a href="/admin/playlists">Cancel</a></p>
+        <TextArea
+          label="Excluded groups"
+          name="excludedGroups"
+          value={v.excludedGroups}
+          errors={opts.errors}
+          hint="One group-title a line; channels of these groups are not imported."
+        />
+        <Field
+          label="Max connections"
+          name="maxConnections"
+          type="number"
+          value={v.maxConnections}
+          errors={opts.errors}
+          hint="How many streams the provider allows at once (0: no limit)."
+        />
+        <Field
+          label="Refresh every (minutes)"
+          name="refreshMinutes"
+          type="number"
+          value={v.refreshMinutes}
+          errors={opts.errors}
+          hint="0 turns the scheduled refresh off."
+        />
+        <label>
+          <input type="checkbox" name="enabled" checked={v.enabled === "on"} /> Enabled
+        </label>
+        <p>
+          <button type="submit">Save</button> <a href="/admin/playlists">Cancel</a>
+        </p>
       </form>,
       { status: opts.errors || opts.error ? 422 : 200, error: opts.error },
     );
@@ -71,13 +120,17 @@ export function playlistRoutes(deps: ManagerDeps) {
       c,
       "Upstream playlists",
       <>
-        <div class="toolbar"><a class="btn" href="/admin/playlists/new">Add playlist</a></div>
+        <div class="toolbar">
+          <a class="btn" href="/admin/playlists/new">Add playlist</a>
+        </div>
         <div class="card">
           {list.length === 0 ? <p class="muted">No playlists yet.</p> : (
-            <table>
+            <table class="stack">
               <thead>
                 <tr>
-                  <th>Name</th><th class="opt">Source</th><th>Channels</th><th>Last import</th>
+                  <th>Name</th>
+                  <th class="opt">Source</th>
+                  <th>Channels and last import</th>
                   <th></th>
                 </tr>
               </thead>
@@ -86,16 +139,26 @@ export function playlistRoutes(deps: ManagerDeps) {
                   <tr data-playlist={p.name}>
                     <td>
                       <a href={`/admin/playlists/${p.id}`}>{p.name}</a>
-                      {!p.enabled && <> <span class="badge off">disabled</span></>}
+                      {!p.enabled && (
+                        <>
+                          <span class="badge off">disabled</span>
+                        </>
+                      )}
                     </td>
                     <td class="url opt" title={p.url || p.path}>{p.url || p.path}</td>
-                    <td><a href={`/admin/channels?playlistId=${p.id}`}>{p.channelCount}</a></td>
                     <td>
-                      <Island name="ImportProgress" component={ImportProgress}
-                        props={{ playlistId: p.id, run: p.lastImport }} />
-                      <div class="hint">{formatTime(p.lastImportedAt, deps.config.timeZone)}</div>
+                      <Island
+                        name="ImportProgress"
+                        component={ImportProgress}
+                        props={{
+                          playlistId: p.id,
+                          run: p.lastImport && runView(p.lastImport),
+                          channelCount: p.channelCount,
+                          timeZone: deps.config.timeZone,
+                        }}
+                      />
                     </td>
-                    <td>
+                    <td class="actions">
                       <form method="post" action={`/admin/playlists/${p.id}/import`} class="inline">
                         <Csrf c={c} />
                         <button class="small" type="submit">Download and import now</button>

@@ -27,7 +27,9 @@ export async function setGroupEnabled(
 ): Promise<Group> {
   const g = (await listGroups(deps.kv)).find((x) => x.id === groupId);
   if (!g) throw new NotFoundError(`Group ${groupId} was not found`);
-  return await patchGroup(deps.kv, g.playlistId, g.id, { enabled });
+  const out = await patchGroup(deps.kv, g.playlistId, g.id, { enabled });
+  deps.changed();
+  return out;
 }
 
 /** The group list as text, one name per line, like the seed's "Get group list". */
@@ -46,6 +48,7 @@ export async function patchChannel(
   if (!c) throw new NotFoundError(`Channel ${id} was not found`);
   const [updated] = await patchChannels(deps.kv, c.playlistId, [id], patch);
   deps.index.update([updated]);
+  deps.changed();
   return updated;
 }
 
@@ -68,5 +71,6 @@ export async function bulkSetEnabled(
     deps.index.update(updated);
     n += updated.length;
   }
+  if (n) deps.changed();
   return n;
 }

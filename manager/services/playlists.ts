@@ -72,13 +72,16 @@ export async function savePlaylist(
   input: UpstreamPlaylistInput,
 ): Promise<UpstreamPlaylist> {
   await checkInput(deps, input);
-  return id
+  const saved = id
     ? await updateUpstreamPlaylist(deps.kv, id, input)
     : await createUpstreamPlaylist(deps.kv, input);
+  deps.changed();
+  return saved;
 }
 
 /** Deletes a playlist and drops its channels from the index. */
 export async function removePlaylist(deps: ManagerDeps, id: string): Promise<void> {
   await deleteUpstreamPlaylist(deps.kv, id);
   deps.index.replace(id, []);
+  deps.changed();
 }

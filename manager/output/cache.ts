@@ -1,0 +1,94 @@
+/**
+ * Rendered outputs (playlists, guides) cached in both encodings until anything they depend on
+ * changes: render once per change, serve cached bytes with an ETag (If-None-Match: 304).
+ */
+
+/** A rendered body in identity and gzip encodings. */
+export interface Rendered {
+  etag: string;
+  body: Uint8Array;
+  gzip: Uint8Array;
+  contentType: string;
+  revision: number;
+  builtAt: number;
+}
+
+async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Hashes bytes into a strong ETag. */
+export async function etagOf(bytes: Uint8Array): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
+  return `"${Array.from(d.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("")}"`;
+}
+
+/** Builds a Rendered from text or bytes. */
+export async function rendered(
+  content: string | Uint8Array,
+  contentType: string,
+  revision: number,
+): Promise<Rendered> {
+  const body = typeof content === "string" ? new TextEncoder().encode(content) : content;
+  const [etag, gz] = await Promise.all([etagOf(body), gzip(body)]);
+  return { etag, body, gzip: gz, contentType, revision, builtAt: Date.now() };
+}
+
+/** A cache of rendered outputs keyed by name, invalidated by a revision counter. */
+export class OutputCache {
+  #revision = 1;
+  #entries = new Map<string, Rendered>();
+  #building = new Map<string, Promise<Rendered>>();
+
+  /** The current revision. */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /** Marks every cached output stale (something they depend on changed). */
+  bump(): void {
+    this.#revision++;
+    this.#entries.clear();
+  }
+
+  /** Returns the cached output, building it once when missing, stale or older than maxAgeMs. */
+  async get(
+    key: string,
+    build: (revision: number) => Promise<Rendered>,
+    maxAgeMs = Infinity,
+  ): Promise<Rendered> {
+    const hit = this.#entries.get(key);
+    if (hit && hit.revision === this.#revision && Date.now() - hit.builtAt < maxAgeMs) return hit;
+    const pending = this.#building.get(key);
+    if (pending) return await pending;
+    const rev = this.#revision;
+    const p = build(rev).finally(() => this.#building.delete(key));
+    this.#building.set(key, p);
+    const out = await p;
+    if (out.revision === this.#revision) this.#entries.set(key, out);
+    return out;
+  }
+}
+
+/** Answers with a cached output: 304 on a matching If-None-Match, gzip when accepted. */
+export function serveRendered(req: Request, r: Rendered, extra: Record<string, string> = {}): Response {
+  const headers: Record<string, string> = {
+    "content-type": r.contentType,
+    etag: r.etag,
+    vary: "Accept-Encoding",
+    "cache-control": "private, no-cache",
+    ...extra,
+  };
+  const inm = req.headers.get("if-none-match");
+  if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === r.etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  const accepts = /\bgzip\b/i.test(req.headers.get("accept-encoding") ?? "");
+  if (accepts) {
+    return new Response(r.gzip as BodyInit, {
+      headers: { ...headers, "content-encoding": "gzip" },
+    });
+  }
+  return new Response(r.body as BodyInit, { headers });
+}

@@ -1,0 +1,255 @@
+/** /admin/downstream: downstream playlists, their URLs with tokens, and what they contain. */
+import { type Context, Hono } from "hono";
+import { listGroups } from "../../common/db/groups.ts";
+import { loadGroupOverrides } from "../../common/db/overrides.ts";
+import { listProxies } from "../../common/db/proxies.ts";
+import { ConflictError, ValidationError } from "../../common/errors.ts";
+import { DownstreamPlaylistInput } from "../../common/schemas.ts";
+import type { ManagerEnv } from "../auth.ts";
+import { Field, type FieldErrors, fieldErrors, TextArea } from "../components/Field.tsx";
+import { Csrf, page } from "../components/Layout.tsx";
+import type { ManagerDeps } from "../deps.ts";
+import {
+  assembleDownstream,
+  downstreamViewById,
+  downstreamViews,
+  removeDownstream,
+  rotateTokens,
+  saveDownstream,
+} from "../services/downstream.ts";
+
+type Values = Record<string, string>;
+
+function lines(v: unknown): string[] {
+  return typeof v === "string" ? v.split(/\r?\n/).map((l) => l.trim()).filter(Boolean) : [];
+}
+
+function toInput(body: Record<string, unknown>) {
+  const s = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : "");
+  const n = (k: string, d: number) => (s(k).trim() === "" ? d : Number(s(k)));
+  return {
+    name: s("name"),
+    proxyId: s("proxyId") || null,
+    groups: lines(body.groups),
+    excludeFilters: lines(body.excludeFilters),
+    filterMode: s("filterMode") || "any",
+    numbering: s("numbering") || "keep",
+    numberStart: n("numberStart", 1),
+    streamMode: s("streamMode") || "proxy",
+    guidePastDays: n("guidePastDays", 1),
+    guideFutureDays: n("guideFutureDays", 7),
+    enabled: s("enabled") === "on",
+  };
+}
+
+function Select(props: { label: string; name: string; value: string; options: [string, string][] }) {
+  return (
+    <div>
+      <label for={`f-${props.name}`}>{props.label}</label>
+      <select id={`f-${props.name}`} name={props.name}>
+        {props.options.map(([v, l]) => <option value={v} selected={v === props.value}>{l}</option>)}
+      </select>
+    </div>
+  );
+}
+
+/** Routes of the downstream playlist pages. */
+export function downstreamRoutes(deps: ManagerDeps) {
+  const app = new Hono<ManagerEnv>();
+  const knownGroups = async () => {
+    const overrides = await loadGroupOverrides(deps.kv);
+    const names = new Set<string>();
+    for (const g of await listGroups(deps.kv)) names.add(overrides.get(g.id)?.name || g.name);
+    return [...names].sort((a, b) => a.localeCompare(b));
+  };
+  const form = async (
+    c: Context<ManagerEnv>,
+    opts: { id?: string; values: Values; errors?: FieldErrors; error?: string },
+  ) => {
+    const [proxies, groups] = await Promise.all([listProxies(deps.kv), knownGroups()]);
+    const v = opts.values;
+    const errs = opts.errors ?? {};
+    const filterErrors = Object.entries(errs).filter(([k]) => k.startsWith("excludeFilters"))
+      .flatMap(([, m]) => m);
+    return page(
+      c,
+      opts.id ? `Edit ${v.name}` : "New downstream playlist",
+      <form method="post" class="card" action={opts.id ? `/admin/downstream/${opts.id}` : "/admin/downstream"}>
+        <Csrf c={c} />
+        <Field label="Name" name="name" value={v.name} errors={errs} required
+          hint="Part of the playlist URL." />
+        <Select label="Streams" name="streamMode" value={v.streamMode} options={[
+          ["proxy", "Through a proxy (connection limits, drop a viewer)"],
+          ["direct", "Direct (upstream URLs as they are)"],
+        ]} />
+        <label for="f-proxyId">Proxy</label>
+        <select id="f-proxyId" name="proxyId">
+          <option value="">None</option>
+          {proxies.map((p) => <option value={p.id} selected={p.id === v.proxyId}>{p.name}</option>)}
+        </select>
+        {errs.proxyId && <div class="field-error">{errs.proxyId.join(" ")}</div>}
+        <TextArea label="Groups, in order" name="groups" value={v.groups} errors={errs}
+          hint="One group name a line, from any upstream playlist; the playlist lists them in this order." />
+        <details>
+          <summary class="hint">Known groups ({groups.length})</summary>
+          <pre class="copy" data-testid="known-groups">{groups.join("\n")}</pre>
+        </details>
+        <Select label="Exclude channels whose name" name="filterMode" value={v.filterMode} options={[
+          ["any", "contains"],
+          ["exact", "is exactly"],
+          ["prefix", "starts with"],
+          ["suffix", "ends with"],
+          ["regex", "matches the regular expression"],
+        ]} />
+        <TextArea label="Exclusion filters" name="excludeFilters" value={v.excludeFilters}
+          hint="One a line; case-insensitive." />
+        {filterErrors.length > 0 && <div class="field-error">{filterErrors.join(" ")}</div>}
+        <Select label="Channel numbers" name="numbering" value={v.numbering} options={[
+          ["keep", "Keep tvg-chno (and numbers set as overrides)"],
+          ["sequential", "Number in playlist order from the start value"],
+        ]} />
+        <Field label="Start value" name="numberStart" type="number" value={v.numberStart} errors={errs} />
+        <Field label="Guide: days back" name="guidePastDays" type="number" value={v.guidePastDays}
+          errors={errs} />
+        <Field label="Guide: days ahead" name="guideFutureDays" type="number" value={v.guideFutureDays}
+          errors={errs} />
+        <label><input type="checkbox" name="enabled" checked={v.enabled === "on"} /> Enabled</label>
+        <p><button type="submit">Save</button> <a href="/admin/downstream">Cancel</a></p>
+      </form>,
+      { status: opts.errors || opts.error ? 422 : 200, error: opts.error },
+    );
+  };
+
+  app.get("/", async (c) => {
+    const list = await downstreamViews(deps);
+    return page(
+      c,
+      "Downstream playlists",
+      <>
+        <div class="toolbar"><a class="btn" href="/admin/downstream/new">Add playlist</a></div>
+        <div class="card">
+          {list.length === 0 ? <p class="muted">No downstream playlists yet.</p> : (
+            <table>
+              <thead><tr><th>Name</th><th>Playlist URL</th><th class="opt">Mode</th></tr></thead>
+              <tbody>
+                {list.map((p) => (
+                  <tr data-downstream={p.name}>
+                    <td>
+                      <a href={`/admin/downstream/${p.id}/view`}>{p.name}</a>
+                      {!p.enabled && <> <span class="badge off">disabled</span></>}
+                    </td>
+                    <td class="url"><a href={p.playlistUrl}>{p.playlistUrl}</a></td>
+                    <td class="opt">{p.streamMode}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      </>,
+    );
+  });
+  app.get("/new", (c) =>
+    form(c, {
+      values: {
+        streamMode: "proxy",
+        filterMode: "any",
+        numbering: "keep",
+        numberStart: "1",
+        guidePastDays: "1",
+        guideFutureDays: "7",
+        enabled: "on",
+      },
+    }));
+  app.get("/:id/view", async (c) => {
+    const p = await downstreamViewById(deps, c.req.param("id"));
+    const channels = await assembleDownstream(deps, p);
+    return page(
+      c,
+      p.name,
+      <>
+        <div class="card">
+          <p><strong>Playlist URL</strong> (give it to the device):</p>
+          <pre class="copy" data-testid="playlist-url">{p.playlistUrl}</pre>
+          <p><strong>Guide URL</strong>:</p>
+          <pre class="copy" data-testid="guide-url">{p.guideUrl}</pre>
+          <div class="toolbar">
+            <a class="btn secondary" href={`/admin/downstream/${p.id}`}>Edit</a>
+            <form method="post" action={`/admin/downstream/${p.id}/rotate`} class="inline">
+              <Csrf c={c} />
+              <button class="secondary" type="submit">New tokens (old URLs stop working)</button>
+            </form>
+            <form method="post" action={`/admin/downstream/${p.id}/delete`} class="inline">
+              <Csrf c={c} />
+              <button class="danger" type="submit">Delete</button>
+            </form>
+          </div>
+        </div>
+        <div class="card">
+          <h2>{channels.length} channels</h2>
+          <table>
+            <thead><tr><th>#</th><th>Name</th><th>Group</th><th class="opt">tvg-id</th></tr></thead>
+            <tbody>
+              {channels.slice(0, 500).map((a) => (
+                <tr>
+                  <td>{a.number ?? ""}</td>
+                  <td><a href={`/admin/channels/${a.channel.id}`}>{a.name}</a></td>
+                  <td>{a.group}</td>
+                  <td class="opt">{a.tvgId}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {channels.length > 500 && <p class="muted">First 500 shown.</p>}
+        </div>
+      </>,
+    );
+  });
+  app.get("/:id", async (c) => {
+    const p = await downstreamViewById(deps, c.req.param("id"));
+    return form(c, {
+      id: p.id,
+      values: {
+        name: p.name,
+        proxyId: p.proxyId ?? "",
+        groups: p.groups.join("\n"),
+        excludeFilters: p.excludeFilters.join("\n"),
+        filterMode: p.filterMode,
+        numbering: p.numbering,
+        numberStart: String(p.numberStart),
+        streamMode: p.streamMode,
+        guidePastDays: String(p.guidePastDays),
+        guideFutureDays: String(p.guideFutureDays),
+        enabled: p.enabled ? "on" : "",
+      },
+    });
+  });
+  const save = async (c: Context<ManagerEnv>, id?: string) => {
+    const body = await c.req.parseBody();
+    const values = Object.fromEntries(
+      Object.entries(body).filter(([, v]) => typeof v === "string"),
+    ) as Values;
+    const parsed = DownstreamPlaylistInput.safeParse(toInput(body));
+    if (!parsed.success) return form(c, { id, values, errors: fieldErrors(parsed.error) });
+    let savedId: string;
+    try {
+      savedId = (await saveDownstream(deps, id ?? null, parsed.data)).id;
+    } catch (err) {
+      if (err instanceof ValidationError) return form(c, { id, values, errors: err.issues });
+      if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
+      throw err;
+    }
+    return c.redirect(`/admin/downstream/${savedId}/view?flash=Playlist+saved`, 303);
+  };
+  app.post("/", (c) => save(c));
+  app.post("/:id", (c) => save(c, c.req.param("id")));
+  app.post("/:id/rotate", async (c) => {
+    await rotateTokens(deps, c.req.param("id"));
+    return c.redirect(`/admin/downstream/${c.req.param("id")}/view?flash=New+tokens+issued`, 303);
+  });
+  app.post("/:id/delete", async (c) => {
+    await removeDownstream(deps, c.req.param("id"));
+    return c.redirect("/admin/downstream?flash=Playlist+deleted", 303);
+  });
+  return app;
+}

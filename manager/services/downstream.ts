@@ -1,0 +1,140 @@
+/** Downstream playlists: settings, public URLs, assembly and cached rendering. */
+import {
+  createDownstreamPlaylist,
+  deleteDownstreamPlaylist,
+  getDownstreamPlaylist,
+  listDownstreamPlaylists,
+  rotateDownstreamTokens,
+  updateDownstreamPlaylist,
+} from "../../common/db/downstream_playlists.ts";
+import { listGroups } from "../../common/db/groups.ts";
+import { loadChannelOverrides, loadGroupOverrides } from "../../common/db/overrides.ts";
+import { getProxy } from "../../common/db/proxies.ts";
+import { listUpstreamPlaylists } from "../../common/db/upstream_playlists.ts";
+import { NotFoundError, ValidationError } from "../../common/errors.ts";
+import type { Config } from "../../common/config.ts";
+import type { DownstreamPlaylist, DownstreamPlaylistInput, Proxy } from "../../common/schemas.ts";
+import type { ManagerDeps } from "../deps.ts";
+import { type AssembledChannel, assemble } from "../output/assemble.ts";
+import { type Rendered, rendered } from "../output/cache.ts";
+import { renderM3u } from "../output/render_m3u.ts";
+
+/** A downstream playlist with the URLs to hand to a device. */
+export type DownstreamView = DownstreamPlaylist & { playlistUrl: string; guideUrl: string };
+
+/** `scheme://host[:port]` from a base URL and a port (default ports left out). */
+export function joinPort(base: string, port: number): string {
+  const u = new URL(base);
+  u.port = String(port);
+  return u.origin;
+}
+
+/** The manager's public base URL (MANAGEMENT_URL with EXTERNAL_MANAGEMENT_PORT). */
+export function managementBase(config: Config): string {
+  return joinPort(config.managementUrl, config.externalManagementPort);
+}
+
+/** The public playlist and guide URLs of a downstream playlist. */
+export function publicUrls(config: Config, p: DownstreamPlaylist) {
+  const base = `${managementBase(config)}/manager/get/playlist/${encodeURIComponent(p.name)}`;
+  const q = `?token=${p.token}`;
+  return { playlistUrl: base + q, guideUrl: `${base}/epg.xml${q}` };
+}
+
+/** Adds the public URLs. */
+export function downstreamView(config: Config, p: DownstreamPlaylist): DownstreamView {
+  return { ...p, ...publicUrls(config, p) };
+}
+
+/** All downstream playlists with URLs. */
+export async function downstreamViews(deps: ManagerDeps): Promise<DownstreamView[]> {
+  return (await listDownstreamPlaylists(deps.kv)).map((p) => downstreamView(deps.config, p));
+}
+
+/** One downstream playlist with URLs. */
+export async function downstreamViewById(deps: ManagerDeps, id: string): Promise<DownstreamView> {
+  return downstreamView(deps.config, await getDownstreamPlaylist(deps.kv, id));
+}
+
+/** Creates (id null) or updates a downstream playlist after checking its proxy exists. */
+export async function saveDownstream(
+  deps: ManagerDeps,
+  id: string | null,
+  input: DownstreamPlaylistInput,
+): Promise<DownstreamPlaylist> {
+  if (input.proxyId) {
+    try {
+      await getProxy(deps.kv, input.proxyId);
+    } catch (err) {
+      if (err instanceof NotFoundError) {
+        throw new ValidationError("The proxy does not exist", { proxyId: ["Unknown proxy"] });
+      }
+      throw err;
+    }
+  }
+  const saved = id
+    ? await updateDownstreamPlaylist(deps.kv, id, input)
+    : await createDownstreamPlaylist(deps.kv, input);
+  deps.changed();
+  return saved;
+}
+
+/** Deletes a downstream playlist. */
+export async function removeDownstream(deps: ManagerDeps, id: string): Promise<void> {
+  await deleteDownstreamPlaylist(deps.kv, id);
+  deps.changed();
+}
+
+/** Issues new tokens for a downstream playlist. */
+export async function rotateTokens(deps: ManagerDeps, id: string): Promise<DownstreamPlaylist> {
+  const p = await rotateDownstreamTokens(deps.kv, id);
+  deps.changed();
+  return p;
+}
+
+/** Assembles a downstream playlist's channels from the current data. */
+export async function assembleDownstream(
+  deps: ManagerDeps,
+  p: Pick<DownstreamPlaylist, "groups" | "excludeFilters" | "filterMode" | "numbering" | "numberStart">,
+): Promise<AssembledChannel[]> {
+  const [upstreams, groups, groupOverrides, channelOverrides] = await Promise.all([
+    listUpstreamPlaylists(deps.kv),
+    listGroups(deps.kv),
+    loadGroupOverrides(deps.kv),
+    loadChannelOverrides(deps.kv),
+  ]);
+  return assemble({
+    playlist: p,
+    upstreams,
+    channelsOf: (id) => deps.index.channelsOf(id),
+    groups: new Map(groups.map((g) => [g.id, g])),
+    groupOverrides,
+    channelOverrides,
+  });
+}
+
+/** The icon URL to publish for a logo (the cached copy when the icon cache has one). */
+export function iconUrlFor(deps: ManagerDeps): (src: string) => string {
+  const base = managementBase(deps.config);
+  const icons = (deps as { icons?: { urlFor(src: string, base: string): string } }).icons;
+  return icons ? (src) => icons.urlFor(src, base) : (src) => src;
+}
+
+/** Renders (or takes from the cache) a downstream playlist's M3U. */
+export function renderDownstream(deps: ManagerDeps, p: DownstreamPlaylist): Promise<Rendered> {
+  return deps.output.get(`m3u:${p.id}`, async (revision) => {
+    let proxy: Proxy | null = null;
+    if (p.streamMode === "proxy" && p.proxyId) proxy = await getProxy(deps.kv, p.proxyId).catch(() => null);
+    const channels = await assembleDownstream(deps, p);
+    const text = renderM3u(channels, {
+      guideUrl: publicUrls(deps.config, p).guideUrl,
+      mode: p.streamMode,
+      proxyBase: proxy
+        ? joinPort(proxy.externalUrl, proxy.externalPort)
+        : joinPort(deps.config.externalProxyUrl, deps.config.externalProxyPort),
+      streamToken: p.streamToken,
+      iconUrl: iconUrlFor(deps),
+    });
+    return await rendered(text, "audio/x-mpegurl; charset=utf-8", revision);
+  });
+}

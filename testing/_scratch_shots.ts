@@ -1,0 +1,58 @@
+import { chromium } from "playwright-core";
+import { serveLocal, startTestManager } from "./harness.ts";
+const bytes = await Deno.readFile("testdata/m3u/free-tv_playlist_2026-08-22.m3u8");
+const up = serveLocal(() => new Response(bytes));
+const m = await startTestManager();
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox","--disable-gpu"] });
+const page = await b.newPage({ viewport: { width: 1280, height: 800 } });
+page.on("pageerror", (e) => console.log("pageerror", e.message));
+page.on("console", (e) => console.log("console", e.text()));
+await page.goto(`${m.base}/login`);
+await page.screenshot({ path: "/tmp/scratch/login.png" });
+await page.fill("#username", "admin"); await page.fill("#password", "wrong");
+await page.click("button[type=submit]");
+await page.screenshot({ path: "/tmp/scratch/login-wrong.png" });
+await page.fill("#password", "correct horse battery");
+await page.click("button[type=submit]");
+await page.waitForURL(/playlists/);
+await page.goto(`${m.base}/admin/playlists/new`);
+await page.screenshot({ path: "/tmp/scratch/new.png", fullPage: true });
+await page.fill("#f-name", "X"); await page.fill("#f-url", "notaurl");
+await page.evaluate(() => document.querySelector("form.card")!.setAttribute("novalidate", ""));
+await page.click("text=Save");
+await page.screenshot({ path: "/tmp/scratch/new-error.png", fullPage: true });
+await page.goto(`${m.base}/admin/playlists/new`);
+await page.fill("#f-name", "Free TV"); await page.fill("#f-url", up.url + "/p.m3u");
+await page.click("text=Save");
+await page.click("text=Download and import now");
+await page.waitForSelector('[data-status="ok"]');
+for (const [p, n] of [["/admin/groups", "groups"], ["/admin/user-agents", "ua"], ["/admin/account", "account"], ["/admin/channels?q=%E6%97%A5%E6%9C%AC", "channels-jp"]]) {
+  await page.goto(m.base + p);
+  await page.screenshot({ path: `/tmp/scratch/${n}.png` });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `/tmp/scratch/${n}-phone.png` });
+  console.log(n, await page.evaluate(() => document.documentElement.scrollWidth));
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+await page.setViewportSize({ width: 390, height: 844 });
+for (const [p, n] of [["/admin/playlists/new", "new"], ["/login", "login"]]) {
+  await page.goto(m.base + p);
+  await page.screenshot({ path: `/tmp/scratch/${n}-phone.png`, fullPage: true });
+  console.log(n, await page.evaluate(() => document.documentElement.scrollWidth));
+}
+const ctx2 = await b.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+const p2 = await ctx2.newPage();
+await p2.goto(`${m.base}/login`);
+await p2.fill("#username", "admin"); await p2.fill("#password", "correct horse battery");
+await p2.click("button[type=submit]");
+await p2.waitForURL(/playlists/);
+await p2.screenshot({ path: "/tmp/scratch/nojs-playlists.png" });
+await p2.goto(`${m.base}/admin/channels`);
+const gid = await p2.locator("select[name=groupId] option", { hasText: "Germany" }).getAttribute("value");
+await p2.selectOption("select[name=groupId]", gid!);
+await p2.fill("input[name=q]", "zdf");
+console.log("filter buttons", await p2.locator("form.filters button").count(), await p2.evaluate(() => document.querySelector("noscript")?.innerHTML));
+await p2.press("input[name=q]", "Enter"); await p2.waitForURL(/q=zdf/);
+console.log("nojs url", p2.url(), await p2.locator("[data-testid=channel-count]").innerText(), await p2.locator("select[name=groupId]").inputValue());
+await p2.screenshot({ path: "/tmp/scratch/nojs-channels.png" });
+await b.close(); await m.close(); await up.close();
