@@ -12,6 +12,7 @@ export async function testConfig(env: Record<string, string> = {}): Promise<Conf
     INTERNAL_PROXY_PORT: "0",
     ADMIN_PASSWORD: "correct horse battery",
     PLAYLIST_TIMEOUT: "5",
+    LOG_LEVEL: "warning",
     ...env,
   });
 }

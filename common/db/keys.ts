@@ -88,6 +88,50 @@ export const iconsPrefix = () => ["icons"] as const;
 /** Unique index: hex SHA-256 of an icon's source URL to its id (URLs can outgrow a key). */
 export const iconsBySourceKey = (sourceHash: string) => ["icons_by_source", sourceHash] as const;
 
+// --- guides (upstream EPGs), their import runs and stored generations ---------------------------
+/** An upstream guide (EPG). */
+export const epgKey = (id: string) => ["epgs", id] as const;
+/** Prefix of all upstream guides. */
+export const epgsPrefix = () => ["epgs"] as const;
+/** Unique index: guide name (lower case) to guide id. */
+export const epgsByNameKey = (name: string) => ["epgs_by_name", name.toLowerCase()] as const;
+/** One run of a guide import. */
+export const epgImportRunKey = (epgId: string, runId: string) =>
+  ["epg_import_runs", epgId, runId] as const;
+/** Prefix of one guide's import runs (ULIDs: oldest first). */
+export const epgImportRunsPrefix = (epgId: string) => ["epg_import_runs", epgId] as const;
+/** Lease that makes sure one import of a guide runs at a time. */
+export const epgImportLockKey = (epgId: string) => ["epg_import_locks", epgId] as const;
+/** Marker of a stored generation of a guide (found and collected when no longer in use). */
+export const epgGenerationKey = (epgId: string, generation: string) =>
+  ["epg_generations", epgId, generation] as const;
+/** Prefix of the generation markers of one guide. */
+export const epgGenerationsPrefix = (epgId: string) => ["epg_generations", epgId] as const;
+/** A `<channel>` of one generation of a guide, by its position in the file. */
+export const epgChannelKey = (epgId: string, generation: string, seq: number) =>
+  ["epg_channels", epgId, generation, seq] as const;
+/** Prefix of one generation's channels, or of every generation's when none is given. */
+export const epgChannelsPrefix = (epgId: string, generation?: string) =>
+  generation ? ["epg_channels", epgId, generation] as const : ["epg_channels", epgId] as const;
+/**
+ * Part `part` of the programmes of one guide channel that start on UTC day `day` (days since
+ * 1970-01-01); a channel-day is split into parts to stay under KV's 64 KiB value limit.
+ */
+export const epgProgrammesKey = (
+  epgId: string,
+  generation: string,
+  channel: string,
+  day: number,
+  part: number,
+) => ["epg_programmes", epgId, generation, channel, day, part] as const;
+/** Prefix of one channel's programmes, one generation's, or every generation's of a guide. */
+export const epgProgrammesPrefix = (epgId: string, generation?: string, channel?: string) =>
+  generation === undefined
+    ? ["epg_programmes", epgId] as const
+    : channel === undefined
+    ? ["epg_programmes", epgId, generation] as const
+    : ["epg_programmes", epgId, generation, channel] as const;
+
 // --- what comes next: downstream playlists, guides, proxies, sessions ----------------------------
 /** A downstream playlist. */
 export const downstreamPlaylistKey = (id: string) => ["downstream_playlists", id] as const;
@@ -99,11 +143,6 @@ export const downstreamPlaylistsByNameKey = (name: string) =>
 /** Index: a downstream playlist's access token hash to its id. */
 export const downstreamPlaylistsByTokenKey = (tokenHash: string) =>
   ["downstream_playlists_by_token", tokenHash] as const;
-/** An upstream guide (EPG). */
-export const epgKey = (id: string) => ["epgs", id] as const;
-/** Programmes of one guide, grouped per channel and day. */
-export const epgProgrammesKey = (epgId: string, generation: string, channel: string, day: string) =>
-  ["epg_programmes", epgId, generation, channel, day] as const;
 /** A streaming proxy server. */
 export const proxyKey = (id: string) => ["proxies", id] as const;
 /** Prefix of all proxies. */

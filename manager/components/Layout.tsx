@@ -46,7 +46,7 @@ textarea{min-height:6rem}.hint{color:#5b6778;font-size:.85rem}.field-error{color
 .filters{display:flex;flex-wrap:wrap;gap:.5rem}.filters>*{flex:1 1 12rem;max-width:20rem}
 progress{width:100%;max-width:24rem;height:1rem}.muted{color:#5b6778}pre.copy{white-space:pre-wrap;background:#f7f9fb;border:1px solid #dde3ea;padding:.6rem;border-radius:6px;max-height:24rem;overflow:auto}
 td.actions{white-space:nowrap}
-@media (max-width:640px){main{padding:.5rem}th.opt,td.opt{display:none}header .brand{flex:1}header nav{order:1;width:100%}
+@media (max-width:640px){main{padding:.5rem}.filters>*{max-width:none}th.opt,td.opt{display:none}header .brand{flex:1}header nav{order:1;width:100%}
 table.stack thead{display:none}table.stack tr{display:block;padding:.4rem 0;border-bottom:1px solid #e8ecf1}
 table.stack td{display:block;border:0;padding:.2rem .25rem;white-space:normal}table.stack td.opt{display:none}}
 `;

@@ -1,0 +1,88 @@
+/**
+ * Zod schemas of upstream guides (XMLTV EPGs) and their import runs. `z` comes from
+ * @hono/zod-openapi so the same schemas describe the API document.
+ */
+import { z } from "@hono/zod-openapi";
+import { ImportStatus } from "../schemas.ts";
+
+const id = z.string().min(1).max(64);
+const isoDate = z.string();
+
+/** Input to create or replace an upstream guide: an http(s) URL or a path inside DATA_DIR. */
+export const EpgInput = z.object({
+  name: z.string().trim().min(1, "Name is required").max(100),
+  url: z.string().trim().max(4000).optional().default(""),
+  path: z.string().trim().max(1000).optional().default(""),
+  userAgentId: z.string().max(64).nullable().optional().default(null),
+  refreshMinutes: z.number().int().min(0).max(525_600).optional().default(1440),
+  enabled: z.boolean().optional().default(true),
+}).superRefine((v, ctx) => {
+  if (!v.url && !v.path) {
+    ctx.addIssue({ code: "custom", path: ["url"], message: "Give a URL or a local path" });
+  }
+  if (v.url && v.path) {
+    ctx.addIssue({ code: "custom", path: ["path"], message: "Give a URL or a path, not both" });
+  }
+  if (v.url) {
+    let ok = false;
+    try {
+      const u = new URL(v.url);
+      ok = u.protocol === "http:" || u.protocol === "https:";
+    } catch { /* reported below */ }
+    if (!ok) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["url"],
+        message: "URL must start with http:// or https://",
+      });
+    }
+  }
+}).openapi("EpgInput");
+/** Input to create or replace an upstream guide. */
+export type EpgInput = z.infer<typeof EpgInput>;
+
+/** A stored upstream guide. */
+export const Epg = z.object({
+  id,
+  name: z.string(),
+  url: z.string(),
+  path: z.string(),
+  userAgentId: z.string().nullable(),
+  refreshMinutes: z.number().int(),
+  enabled: z.boolean(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  /** Generation of channels and programmes in use; null before the first completed import. */
+  generation: z.string().nullable(),
+  lastImportedAt: isoDate.nullable(),
+}).openapi("Epg");
+/** A stored upstream guide. */
+export type Epg = z.infer<typeof Epg>;
+
+/** Counts a guide import reports. */
+export const EpgImportCounts = z.object({
+  channels: z.number().int(),
+  programmes: z.number().int(),
+  /** channels and programmes dropped because they lacked what the XMLTV DTD requires */
+  skipped: z.number().int(),
+});
+/** Counts a guide import reports. */
+export type EpgImportCounts = z.infer<typeof EpgImportCounts>;
+
+/** One run of a guide import. */
+export const EpgImportRun = z.object({
+  id,
+  epgId: id,
+  trigger: z.enum(["manual", "schedule", "api"]),
+  status: ImportStatus,
+  startedAt: isoDate,
+  finishedAt: isoDate.nullable(),
+  durationMs: z.number().nullable(),
+  bytes: z.number().int(),
+  totalBytes: z.number().int().nullable(),
+  counts: EpgImportCounts,
+  error: z.string().nullable(),
+  warnings: z.array(z.string()),
+}).openapi("EpgImportRun");
+/** One run of a guide import. */
+export type EpgImportRun = z.infer<typeof EpgImportRun>;
