@@ -27,7 +27,7 @@ export const COMMON_WORD = "News";
 export const GROUP_COUNT = COUNTRIES.length * CATEGORIES.length;
 
 /** Generates `count` entries with tvg-id, tvg-name, tvg-logo, group-title and http URLs. */
-export function generatePlaylist(count = 100_000): Uint8Array {
+export function generatePlaylist(count = 100_000): Uint8Array<ArrayBuffer> {
   let seed = 0x1234abcd;
   // mulberry32: a tiny seeded PRNG, so every run imports the same file.
   const rand = () => {

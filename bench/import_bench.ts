@@ -23,6 +23,8 @@ export interface ManagerProcess {
   memory(): { rssMb: number; peakMb: number };
   /** Starts a new peak: sets VmHWM to the current RSS (Linux clear_refs "5"). */
   resetPeak(): void;
+  /** CPU time the process used so far (user + system), in ms. */
+  cpuMs(): number;
   /** Calls the API with the admin's Basic credentials and parses the JSON answer. */
   api<T>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
@@ -105,6 +107,12 @@ export async function spawnManager(): Promise<ManagerProcess> {
     password: ADMIN_PASSWORD,
     memory: () => ({ rssMb: status("VmRSS"), peakMb: status("VmHWM") }),
     resetPeak: () => Deno.writeTextFileSync(`/proc/${child.pid}/clear_refs`, "5"),
+    cpuMs: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second on Linux).
+      const stat = Deno.readTextFileSync(`/proc/${child.pid}/stat`);
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(f[11]) + Number(f[12])) * 10;
+    },
     api,
     close,
   };
@@ -112,11 +120,18 @@ export async function spawnManager(): Promise<ManagerProcess> {
 
 /** Figures of one import run through the API. */
 export interface ImportFigures {
-  /** from the import request to the run seen completed with every channel in the index */
+  /** from the import request to the run's finishedAt (same clock: one machine) */
   ms: number;
+  /** from the import request until a poll of the API saw the run done and every channel listed */
+  observedMs: number;
   /** the run's own durationMs */
   runMs: number;
+  /** highest RSS sampled (every 20 ms) from the request to finishedAt */
   peakRssMb: number;
+  /** VmHWM once the manager went idle again: includes work started by the import's end */
+  peakAfterMb: number;
+  /** how long the manager kept a core busy after the run finished (icon registration etc.) */
+  busyAfterMs: number;
   counts: Record<string, number>;
 }
 
@@ -126,12 +141,17 @@ export interface ImportBenchResult {
   sizeMb: number;
   /** fetch of the same file from the same server, body read to the end (median of 3) */
   downloadMs: number;
+  /** `curl -o /dev/null` of the same URL (median of 3), when curl is installed */
+  curlMs: number | null;
   /** parseM3uText on the decoded text (median of 3 after a warm-up) */
   parseTextMs: number;
   /** parseM3uStream over the bytes, the importer's path (median of 3 after a warm-up) */
   parseStreamMs: number;
+  /** RSS of the manager before the first import (started, idle, no channels) */
+  startRssMb: number;
   first: ImportFigures;
   second: ImportFigures;
+  /** RSS of the idle manager holding the channels after both imports */
   idleRssMb: number;
   playlistId: string;
 }
@@ -139,6 +159,7 @@ export interface ImportBenchResult {
 interface RunView {
   id: string;
   status: string;
+  finishedAt: string | null;
   durationMs: number | null;
   error: string | null;
   counts: Record<string, number>;
@@ -150,7 +171,7 @@ interface PlaylistView {
 }
 
 /** Serves the playlist on 127.0.0.1 port 0 (from this process), returns its URL. */
-export function servePlaylist(bytes: Uint8Array): { url: string; close(): Promise<void> } {
+export function servePlaylist(bytes: Uint8Array<ArrayBuffer>): { url: string; close(): Promise<void> } {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () =>
     new Response(bytes, {
       headers: { "content-type": "audio/x-mpegurl", "content-length": String(bytes.length) },
@@ -171,6 +192,7 @@ export async function benchImport(
       const res = await fetch(upstream.url);
       await res.arrayBuffer();
     });
+    const curlMs = await curlTime(upstream.url);
     const text = new TextDecoder().decode(bytes);
     const parseTextMs = await medianOf(3, () => {
       if (parseM3uText(text).entries.length !== entries) throw new Error("Parser lost entries");
@@ -179,6 +201,8 @@ export async function benchImport(
       const it = parseM3uStream(new Blob([bytes]).stream());
       for await (const _ of it) { /* the batches are all we wait for */ }
     }, 1);
+    await waitIdle(manager);
+    const startRssMb = manager.memory().rssMb;
     const created = await manager.api<PlaylistView>("POST", "/api/v1/upstream-playlists", {
       name: "Bench 100k",
       url: upstream.url,
@@ -187,13 +211,14 @@ export async function benchImport(
     });
     const first = await importOnce(manager, created.id, entries);
     const second = await importOnce(manager, created.id, entries);
-    await new Promise((r) => setTimeout(r, 1000));
     return {
       entries,
       sizeMb: bytes.length / 1e6,
       downloadMs,
+      curlMs,
       parseTextMs,
       parseStreamMs,
+      startRssMb,
       first,
       second,
       idleRssMb: manager.memory().rssMb,
@@ -209,23 +234,77 @@ async function importOnce(
   playlistId: string,
   entries: number,
 ): Promise<ImportFigures> {
-  // Let the previous run's background clean-up (old generation delete) finish first.
-  await new Promise((r) => setTimeout(r, 1500));
   manager.resetPeak();
+  const samples: [number, number][] = [];
+  const sampler = setInterval(() => samples.push([Date.now(), manager.memory().rssMb]), 20);
+  const wall0 = Date.now();
   const t0 = performance.now();
-  const run = await manager.api<RunView>("POST", `/api/v1/upstream-playlists/${playlistId}/import`);
-  const until = Date.now() + 120_000;
-  while (Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 25));
-    const view = await manager.api<PlaylistView>("GET", `/api/v1/upstream-playlists/${playlistId}`);
-    const last = view.lastImport;
-    if (!last || last.id !== run.id || last.status === "running") continue;
-    if (last.status !== "ok") throw new Error(`The import failed: ${last.error}`);
-    if (view.channelCount < entries) continue;
-    const ms = performance.now() - t0;
-    return { ms, runMs: last.durationMs ?? NaN, peakRssMb: manager.memory().peakMb, counts: last.counts };
+  try {
+    const run = await manager.api<RunView>(
+      "POST",
+      `/api/v1/upstream-playlists/${playlistId}/import`,
+    );
+    const until = Date.now() + 120_000;
+    while (Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+      const view = await manager.api<PlaylistView>(
+        "GET",
+        `/api/v1/upstream-playlists/${playlistId}`,
+      );
+      const last = view.lastImport;
+      if (!last || last.id !== run.id || last.status === "running") continue;
+      if (last.status !== "ok") throw new Error(`The import failed: ${last.error}`);
+      if (view.channelCount < entries) continue;
+      const observedMs = performance.now() - t0;
+      const finished = Date.parse(last.finishedAt ?? "");
+      clearInterval(sampler);
+      const peakRssMb = Math.max(...samples.filter(([t]) => t <= finished).map(([, mb]) => mb));
+      const lastBusy = await waitIdle(manager);
+      return {
+        ms: finished - wall0,
+        observedMs,
+        runMs: last.durationMs ?? NaN,
+        peakRssMb,
+        peakAfterMb: manager.memory().peakMb,
+        busyAfterMs: Math.max(0, lastBusy - finished),
+        counts: last.counts,
+      };
+    }
+    throw new Error("The import did not finish within 120 s");
+  } finally {
+    clearInterval(sampler);
   }
-  throw new Error("The import did not finish within 120 s");
+}
+
+/**
+ * Waits until the manager used under 5% of a core over a second (at most 180 s); answers
+ * when it was last seen busy (epoch ms).
+ */
+export async function waitIdle(manager: ManagerProcess): Promise<number> {
+  const until = Date.now() + 180_000;
+  let last = manager.cpuMs();
+  let lastBusy = Date.now();
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = manager.cpuMs();
+    if (now - last < 50) return lastBusy;
+    last = now;
+    lastBusy = Date.now();
+  }
+  return lastBusy;
+}
+
+async function curlTime(url: string): Promise<number | null> {
+  try {
+    return await medianOf(3, async () => {
+      const out = await new Deno.Command("curl", {
+        args: ["-s", "-o", "/dev/null", "-w", "%{time_total}", url],
+      }).output();
+      if (!out.success) throw new Error("curl failed");
+    });
+  } catch {
+    return null;
+  }
 }
 
 async function medianOf(

@@ -12,6 +12,8 @@ import { downstreamRoutes } from "./routes/downstream.tsx";
 import { proxyRoutes } from "./routes/proxies.tsx";
 import { getRoutes } from "./routes/get.ts";
 import { groupRoutes } from "./routes/groups.tsx";
+import { iconFileRoutes } from "./routes/icon_files.ts";
+import { iconRoutes } from "./routes/icons.tsx";
 import { loginRoutes } from "./routes/login.tsx";
 import { playlistRoutes } from "./routes/playlists.tsx";
 import { userAgentRoutes } from "./routes/user_agents.tsx";
@@ -57,6 +59,7 @@ export function createManagerApp(deps: ManagerDeps) {
   app.route("/", loginRoutes(deps));
   app.route("/api/v1", createApi(deps));
   app.route("/manager/get", getRoutes(deps));
+  app.route("/manager/icons", iconFileRoutes(deps));
   app.get("/", (c) => c.redirect("/admin", 303));
   const admin = new Hono<ManagerEnv>();
   admin.use("*", requirePageLogin(deps));
@@ -69,6 +72,7 @@ export function createManagerApp(deps: ManagerDeps) {
   admin.route("/channels", channelDetailRoutes(deps));
   admin.route("/proxies", proxyRoutes(deps));
   admin.route("/downstream", downstreamRoutes(deps));
+  admin.route("/icons", iconRoutes(deps));
   app.route("/admin", admin);
   app.notFound((c) =>
     c.req.path.startsWith("/api/")

@@ -115,6 +115,18 @@ export class ChannelIndex {
     return out;
   }
 
+  /** Counts channels per value of one attribute, e.g. how many channels use each tvg-logo. */
+  attrCounts(name: string): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const slice of this.#slices.values()) {
+      for (const c of slice.channels) {
+        const v = c.attrs[name];
+        if (v) out.set(v, (out.get(v) ?? 0) + 1);
+      }
+    }
+    return out;
+  }
+
   /** Every channel matching the filter, in list order. */
   *matching(filter: ChannelFilter): Generator<Channel> {
     const q = filter.q?.trim().toLowerCase() ?? "";

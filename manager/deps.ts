@@ -3,6 +3,7 @@ import type { Config } from "../common/config.ts";
 import { startImport } from "../common/import/playlist_import.ts";
 import type { ImportRun } from "../common/schemas.ts";
 import { createLogger, type Logger } from "../common/log.ts";
+import { IconCache } from "../common/icons/mod.ts";
 import { LoginThrottle } from "./auth.ts";
 import { ChannelIndex } from "./channel_index.ts";
 import { OutputCache } from "./output/cache.ts";
@@ -17,6 +18,8 @@ export interface ManagerDeps {
   throttle: LoginThrottle;
   /** Rendered downstream playlists and guides. */
   output: OutputCache;
+  /** Channel icons fetched from playlists and guides, served from /manager/icons. */
+  icons: IconCache;
   /** Call after any change that a downstream playlist or guide depends on. */
   changed(): void;
   /** Starts an import and answers with the running run; `done` settles when it ends. */
@@ -32,6 +35,14 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
   const log = createLogger(config.logLevel, "manager", config.debug);
   await index.load(kv);
   const output = new OutputCache();
+  const icons = new IconCache(kv, {
+    dataDir: config.dataDir,
+    userAgent: config.userAgent,
+    iconTimeout: config.iconTimeout,
+    log,
+    onChange: () => output.bump(),
+  });
+  await icons.load();
   return {
     kv,
     config,
@@ -39,6 +50,7 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
     log,
     throttle: new LoginThrottle(),
     output,
+    icons,
     changed: () => output.bump(),
     async startImport(playlistId, trigger) {
       const started = await startImport(kv, playlistId, {
@@ -48,6 +60,8 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
           index.setGroups(groups);
           index.replace(id, channels);
           output.bump();
+          // Downloads run in the background; register() never rejects.
+          void icons.register(channels.map((c) => c.attrs["tvg-logo"] ?? ""));
         },
       });
       log.info(`Import of playlist ${playlistId} started (${trigger})`);

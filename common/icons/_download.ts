@@ -70,7 +70,14 @@ export async function downloadIcon(url: string, opts: DownloadOptions): Promise<
     const sent = res.headers.get("content-type");
     const type = imageTypeOf(bytes, sent ?? "");
     if (!type) {
-      return fail(sent ? `is ${mediaType(sent)}, not an image` : "is not an image");
+      const said = mediaType(sent);
+      if (!said) return fail("is not an image");
+      // A server that says image/* but sends markup is usually answering with an error page.
+      return fail(
+        said.startsWith("image/")
+          ? `is not an image (sent as ${said})`
+          : `is ${said}, not an image`,
+      );
     }
     return { ok: true, bytes, contentType: type };
   } catch (err) {

@@ -141,12 +141,13 @@ async function runImport(
   };
   try {
     const channels = await importGeneration(kv, playlist, run, generation, options, save);
+    // Readers of the run see "ok" only once the new channels are visible in the index too.
+    options.onCompleted?.(playlist.id, channels.channels, channels.groups);
     run.status = "ok";
     run.finishedAt = new Date().toISOString();
     run.durationMs = Math.round(performance.now() - t0);
     await kv.atomic().set(importRunKey(playlist.id, run.id), run).delete(importLockKey(playlist.id))
       .commit();
-    options.onCompleted?.(playlist.id, channels.channels, channels.groups);
     return run;
   } catch (err) {
     run.status = "failed";
@@ -161,14 +162,20 @@ async function runImport(
   }
 }
 
-/** Old channels under one identity key: one channel (the usual case) or several in file order. */
+/** Old channels under one map key: one channel (the usual case) or several in file order. */
 type Bucket = Channel | Channel[];
 
+/**
+ * Old channels by tvg-id, by URL and by name. Identity rules 1 and 3 also compare the name or the
+ * group: that is checked on the candidates, since a concatenated key costs a new string to build
+ * and hash per entry (a third of the re-import time at 100,000 entries).
+ */
 interface OldChannels {
   byTvg: Map<string, Bucket>;
   byUrl: Map<string, Bucket>;
   byName: Map<string, Bucket>;
-  claimed: Set<string>;
+  groupNames: Map<string, string>;
+  claimed: Set<Channel>;
   all: Channel[];
 }
 
@@ -179,19 +186,42 @@ function push(map: Map<string, Bucket>, key: string, c: Channel) {
   else map.set(key, [b, c]);
 }
 
-function claim(old: OldChannels, map: Map<string, Bucket>, key: string): Channel | null {
-  const list = map.get(key);
-  if (list === undefined) return null;
-  if (!Array.isArray(list)) {
+/** Whether `c` passes the second half of an identity rule (no `want`: nothing to compare). */
+function fits(old: OldChannels, c: Channel, want: Want | undefined, value: string): boolean {
+  if (want === "name") return c.name === value;
+  if (want === "group") return (old.groupNames.get(c.groupId) ?? "") === value;
+  return true;
+}
+
+type Want = "name" | "group";
+
+/** Claims the first unclaimed old channel under `key` that fits, in file order. */
+function claim(
+  old: OldChannels,
+  map: Map<string, Bucket>,
+  key: string,
+  want?: Want,
+  value = "",
+): Channel | null {
+  const b = map.get(key);
+  if (b === undefined) return null;
+  if (!Array.isArray(b)) {
+    if (old.claimed.has(b)) {
+      map.delete(key);
+      return null;
+    }
+    if (!fits(old, b, want, value)) return null;
     map.delete(key);
-    if (old.claimed.has(list.id)) return null;
-    old.claimed.add(list.id);
-    return list;
+    old.claimed.add(b);
+    return b;
   }
-  while (list.length) {
-    const c = list.shift()!;
-    if (!old.claimed.has(c.id)) {
-      old.claimed.add(c.id);
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (old.claimed.has(c)) {
+      b.splice(i--, 1);
+    } else if (fits(old, c, want, value)) {
+      b.splice(i, 1);
+      old.claimed.add(c);
       return c;
     }
   }
@@ -203,14 +233,15 @@ function indexOld(all: Channel[], groupNames: Map<string, string>): OldChannels 
     byTvg: new Map(),
     byUrl: new Map(),
     byName: new Map(),
+    groupNames,
     claimed: new Set(),
     all,
   };
   for (const c of all) {
     const tvg = c.attrs["tvg-id"];
-    if (tvg) push(old.byTvg, `${tvg}\0${c.name}`, c);
+    if (tvg) push(old.byTvg, tvg, c);
     push(old.byUrl, c.url, c);
-    push(old.byName, `${groupNames.get(c.groupId) ?? ""}\0${c.name}`, c);
+    push(old.byName, c.name, c);
   }
   return old;
 }
@@ -339,8 +370,8 @@ async function importGeneration(
         }
         seenGroups.add(gName);
         const tvg = e.attrs["tvg-id"];
-        const prev = (tvg ? claim(old, old.byTvg, `${tvg}\0${e.name}`) : null) ??
-          claim(old, old.byUrl, e.url) ?? claim(old, old.byName, `${gName}\0${e.name}`);
+        const prev = (tvg ? claim(old, old.byTvg, tvg, "name", e.name) : null) ??
+          claim(old, old.byUrl, e.url) ?? claim(old, old.byName, e.name, "group", gName);
         const ch: Channel = {
           id: prev?.id ?? newId(),
           playlistId: playlist.id,
@@ -410,7 +441,7 @@ async function importGeneration(
     // Channels gone upstream stay, marked missing and disabled unless their status is kept.
     let missingSeq = 1_000_000_000;
     for (const c of old.all) {
-      if (old.claimed.has(c.id)) continue;
+      if (old.claimed.has(c)) continue;
       const m: Channel = { ...c, seq: missingSeq++, missing: true };
       if (!c.keepStatus) m.enabled = false;
       run.counts.missing++;

@@ -155,7 +155,7 @@ export function ChannelTable(props: ChannelTableProps) {
           onChange={(e) => change({ playlistId: e.currentTarget.value })}
         >
           <option value="">All playlists</option>
-          {props.playlists.map((p) => <option value={p.id}>{p.name}</option>)}
+          {props.playlists.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
         </select>
         <select
           name="groupId"
@@ -164,7 +164,7 @@ export function ChannelTable(props: ChannelTableProps) {
           onChange={(e) => change({ groupId: e.currentTarget.value })}
         >
           <option value="">All groups</option>
-          {groups.map((g) => <option value={g.id}>{g.name}</option>)}
+          {groups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
         </select>
         <select
           name="enabled"
@@ -213,11 +213,12 @@ export function ChannelTable(props: ChannelTableProps) {
           </thead>
           <tbody>
             {rows.value.map((r) => (
-              <tr data-channel-id={r.id}>
+              <tr key={r.id} data-channel-id={r.id}>
                 <td>
-                  {r.name}
+                  <a href={`/admin/channels/${r.id}`}>{r.name}</a>
                   {r.missing && (
                     <>
+                      {" "}
                       <span class="badge failed">gone upstream</span>
                     </>
                   )}

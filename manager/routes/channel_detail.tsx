@@ -56,7 +56,9 @@ export function channelDetailRoutes(deps: ManagerDeps) {
               <tr><th>Playlist</th><td>{playlist.name}</td></tr>
               <tr><th>Group</th><td>{group.name}</td></tr>
               <tr><th>Stream URL</th><td class="url" title={ch.url}>{ch.url}</td></tr>
-              {Object.entries(ch.attrs).map(([k, val]) => <tr><th>{k}</th><td class="url">{val}</td></tr>)}
+              {Object.entries(ch.attrs).map(([k, val]) => (
+                <tr key={k}><th>{k}</th><td class="url">{val}</td></tr>
+              ))}
               <tr><th>State</th><td>{ch.enabled ? "enabled" : "disabled"}{ch.missing ? ", gone upstream" : ""}{ch.keepStatus ? ", status kept" : ""}</td></tr>
             </tbody>
           </table>

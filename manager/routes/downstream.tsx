@@ -47,7 +47,9 @@ function Select(props: { label: string; name: string; value: string; options: [s
     <div>
       <label for={`f-${props.name}`}>{props.label}</label>
       <select id={`f-${props.name}`} name={props.name}>
-        {props.options.map(([v, l]) => <option value={v} selected={v === props.value}>{l}</option>)}
+        {props.options.map(([v, l]) => (
+          <option key={v} value={v} selected={v === props.value}>{l}</option>
+        ))}
       </select>
     </div>
   );
@@ -85,7 +87,9 @@ export function downstreamRoutes(deps: ManagerDeps) {
         <label for="f-proxyId">Proxy</label>
         <select id="f-proxyId" name="proxyId">
           <option value="">None</option>
-          {proxies.map((p) => <option value={p.id} selected={p.id === v.proxyId}>{p.name}</option>)}
+          {proxies.map((p) => (
+          <option key={p.id} value={p.id} selected={p.id === v.proxyId}>{p.name}</option>
+        ))}
         </select>
         {errs.proxyId && <div class="field-error">{errs.proxyId.join(" ")}</div>}
         <TextArea label="Groups, in order" name="groups" value={v.groups} errors={errs}

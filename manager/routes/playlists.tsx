@@ -141,6 +141,7 @@ export function playlistRoutes(deps: ManagerDeps) {
                       <a href={`/admin/playlists/${p.id}`}>{p.name}</a>
                       {!p.enabled && (
                         <>
+                          {" "}
                           <span class="badge off">disabled</span>
                         </>
                       )}
