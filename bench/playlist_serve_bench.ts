@@ -99,6 +99,32 @@ async function publishPlaylist(manager: ManagerProcess, channels: number): Promi
   return `${manager.base}${u.pathname}${u.search}`;
 }
 
+/** CPU time a process has used so far, in clock ticks (1/100 s), from /proc/<pid>/stat. */
+function cpuTicks(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(f[11]) + Number(f[12]);
+}
+
+/**
+ * Waits until a process has been idle (under 3% of a core) for two seconds in a row: after an
+ * import the manager fetches the playlist's logos in the background, which is not what we
+ * measure here.
+ */
+async function waitIdle(pid: number, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let quiet = 0;
+  let last = cpuTicks(pid);
+  while (quiet < 2) {
+    if (Date.now() > until) throw new Error(`Process ${pid} did not become idle`);
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = cpuTicks(pid);
+    quiet = now - last < 3 ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
 /** A running nginx serving one directory's files. */
 interface Nginx {
   url(file: string): string;
@@ -211,6 +237,7 @@ export async function benchPlaylistServe(
   try {
     manager = await spawnManager();
     const ours = await publishPlaylist(manager, channels);
+    await waitIdle(manager.pid);
     const res = await fetch(ours, { headers: { "accept-encoding": "identity" } });
     if (!res.ok) throw new Error(`The playlist answered ${res.status}`);
     const bytes = new Uint8Array(await res.arrayBuffer());

@@ -89,11 +89,23 @@ Deno.test(
       const { res: pageRes, html } = await c.page("/admin/icons");
       equal(pageRes.status, 200);
       ok(html.includes(`${up.url}/logos/one.png`));
-      ok(html.includes(`Icon ${up.url}/logos/gone.png answered 404`));
+      ok(
+        html.includes(`title="Icon ${up.url}/logos/gone.png answered 404 Not Found">answered 404`),
+      );
       match(html, new RegExp(`data-icon="${one.id}"[\\s\\S]*?<td class="opt">2</td>`));
       ok(html.includes('href="/admin/icons"'), "the navigation links the page");
       const failedOnly = (await c.page("/admin/icons?status=failed")).html;
       ok(failedOnly.includes("gone.png") && !failedOnly.includes(`data-icon="${one.id}"`));
+      const retry = await c.postForm("/admin/icons/refetch-failed", { back: "status=failed" });
+      equal(retry.status, 303);
+      equal(
+        retry.headers.get("location"),
+        "/admin/icons?status=failed&flash=Fetching+1+failed+icons+again",
+      );
+      const head = await fetch(ours, { method: "HEAD" });
+      equal(head.status, 200);
+      equal(head.headers.get("etag"), `"${one.etag}"`);
+      await head.body?.cancel();
 
       // Replace with an upload (multipart, CSRF field in the form).
       const form = (file: Blob, csrf = c.csrf) => {

@@ -45,6 +45,7 @@ export async function startManager(
     async shutdown() {
       stopScheduler();
       await server.shutdown();
+      deps.icons.close();
     },
   };
 }

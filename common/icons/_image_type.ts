@@ -32,21 +32,36 @@ export function mediaType(header: string | null | undefined): string {
 }
 
 function looksLikeText(bytes: Uint8Array): boolean {
-  let i = 0;
-  while (i < bytes.length && i < 64 && (bytes[i] <= 0x20 || bytes[i] === 0xef)) i++;
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // UTF-8 BOM
+  while (i < bytes.length && i < 64 && bytes[i] <= 0x20) i++;
   return bytes[i] === 0x3c; // "<": HTML, XML or an error page, never a binary image format
 }
 
+/** Types sniffImageType() recognises: a claim of one of these must match the bytes. */
+const SNIFFABLE = new Set([
+  "image/png",
+  "image/apng",
+  "image/jpeg",
+  "image/jpg",
+  "image/pjpeg",
+  "image/gif",
+  "image/webp",
+  "image/svg+xml",
+  "image/x-icon",
+  "image/vnd.microsoft.icon",
+  "image/avif",
+]);
+
 /**
  * The content type to store the bytes under, or null when they are not an image. A recognised
- * signature wins over the sent type (servers often send octet-stream or lie); an unrecognised
- * image type (bmp, tiff, ...) is believed unless the bytes are markup. SVG must look like SVG.
+ * signature wins over the sent type (servers often send octet-stream or lie). A sent image type
+ * we cannot check (bmp, tiff, ...) is believed unless the bytes are markup.
  */
 export function imageTypeOf(bytes: Uint8Array, sentType: string): string | null {
   const sniffed = sniffImageType(bytes);
   if (sniffed) return sniffed;
   const sent = mediaType(sentType);
-  if (!/^image\/[a-z0-9.+-]+$/.test(sent) || sent === "image/svg+xml") return null;
+  if (!/^image\/[a-z0-9.+-]+$/.test(sent) || SNIFFABLE.has(sent)) return null;
   return looksLikeText(bytes) ? null : sent;
 }
 

@@ -113,7 +113,7 @@ export class IconCache {
     try {
       const now = new Date().toISOString();
       const fresh = new Map<string, Icon>();
-      const retry: string[] = [];
+      const retry = new Set<string>();
       const retryBefore = Date.now() - RETRY_FAILED_AFTER_MS;
       for (const raw of urls) {
         const url = typeof raw === "string" ? iconSourceUrl(raw) : null;
@@ -123,7 +123,7 @@ export class IconCache {
         else if (
           known.status === "failed" && !known.uploaded &&
           Date.parse(known.attemptedAt ?? "") < retryBefore
-        ) retry.push(known.id);
+        ) retry.add(known.id);
       }
       const created = await createIcons(this.#kv, [...fresh.values()]);
       for (const icon of created) {
@@ -137,8 +137,8 @@ export class IconCache {
         if (icon) this.#remember(icon);
       }
       for (const id of retry) this.#queue.add(id);
-      if (created.length || retry.length) {
-        this.#log.info(`Icons: ${created.length} new, ${retry.length} failed ones retried`);
+      if (created.length || retry.size) {
+        this.#log.info(`Icons: ${created.length} new, ${retry.size} failed ones retried`);
       }
       return created.length;
     } catch (err) {
@@ -215,10 +215,18 @@ export class IconCache {
     });
   }
 
-  /** Queues every failed icon again; resolves with how many. */
-  async refetchFailed(): Promise<number> {
+  /**
+   * Queues every failed icon again and answers how many at once; marking them pending goes
+   * on in the background (thousands of KV writes should not hold up a page).
+   */
+  refetchFailed(): number {
     const failed = [...this.#byId.values()].filter((i) => i.status === "failed");
-    for (const icon of failed) await this.refetch(icon.id).catch(() => {});
+    (async () => {
+      for (const icon of failed) {
+        if (this.#closing.signal.aborted) return;
+        await this.refetch(icon.id).catch(() => {});
+      }
+    })();
     return failed.length;
   }
 

@@ -1,5 +1,5 @@
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
-import { serveLocal } from "../../testing/harness.ts";
+import { serveLocal, waitFor } from "../../testing/harness.ts";
 import { listIcons } from "../db/icons.ts";
 import { ValidationError } from "../errors.ts";
 import { IconCache, type IconCacheOptions } from "./mod.ts";
@@ -21,6 +21,9 @@ function upstream() {
     stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
     try {
       if (path.startsWith("/png")) {
+        return new Response(PNG, { headers: { "content-type": "image/png" } });
+      }
+      if (path === "/flaky" && seen.filter((r) => r.path === path).length === 1) {
         return new Response(PNG, { headers: { "content-type": "image/png" } });
       }
       if (path === "/png-as-text") {
@@ -326,6 +329,29 @@ Deno.test(
   },
 );
 
+Deno.test("IconCache keeps serving its copy when a re-fetch fails", opts, async () => {
+  const up = upstream();
+  try {
+    await withCache({}, async (cache) => {
+      const src = `${up.url}/flaky`;
+      await cache.register([src]);
+      await cache.idle();
+      const icon = cache.find(src)!;
+      equal(icon.status, "ok");
+      await cache.refetch(icon.id);
+      await cache.idle();
+      const after = cache.get(icon.id)!;
+      equal(after.status, "failed");
+      equal(after.error, `Icon ${src} answered 404 Not Found`);
+      equal(after.etag, icon.etag);
+      equal(cache.urlFor(src, BASE), `${BASE}/manager/icons/${icon.id}.png`);
+      deepEqual((await cache.read(icon.id))?.bytes, PNG);
+    });
+  } finally {
+    await up.close();
+  }
+});
+
 Deno.test("IconCache.list() filters by status and URL and pages", opts, async () => {
   const up = upstream();
   try {
@@ -343,6 +369,11 @@ Deno.test("IconCache.list() filters by status and URL and pages", opts, async ()
       equal(cache.list({ status: "ok" }, 4, 2).nextOffset, null);
       equal(cache.list({ status: "failed" }, 0, 10).items[0].sourceUrl, `${up.url}/missing/x.png`);
       equal(cache.list({ q: "/PNG/3" }, 0, 10).total, 1);
+      const asked = up.seen.length;
+      equal(cache.refetchFailed(), 1);
+      await waitFor(() => Promise.resolve(up.seen.length === asked + 1), "the retry");
+      await cache.idle();
+      equal(cache.counts().failed, 1);
     });
   } finally {
     await up.close();

@@ -34,6 +34,41 @@ export interface XmltvTime {
   ms: number;
   /** false when no offset was given or the zone name was unknown (then read as UTC) */
   zoned: boolean;
+  /** true when the text already is `YYYYMMDDhhmmss +HHMM` */
+  canonical: boolean;
+}
+
+/** The number written by `n` decimal digits at `i`, or -1. */
+function digits(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(i + k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** `YYYYMMDDhhmmss +HHMM`, the form nearly every programme has, without slicing. */
+function parseCanonical(s: string): XmltvTime | null {
+  const sign = s.charCodeAt(15);
+  if (s.charCodeAt(14) !== 32 || (sign !== 43 && sign !== 45)) return null;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 4, 2);
+  const day = digits(s, 6, 2);
+  const hour = digits(s, 8, 2);
+  const minute = digits(s, 10, 2);
+  const second = digits(s, 12, 2);
+  const oh = digits(s, 16, 2);
+  const om = digits(s, 18, 2);
+  if (
+    year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 24 ||
+    minute < 0 || minute > 59 || second < 0 || second > 60 || oh < 0 || oh > 18 || om < 0 ||
+    om > 59
+  ) return null;
+  const offset = (oh * 60 + om) * (sign === 45 ? -60_000 : 60_000);
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second) - offset;
+  return { ms, zoned: true, canonical: true };
 }
 
 /**
@@ -41,6 +76,10 @@ export interface XmltvTime {
  * a missing or unknown zone is read as UTC. Null when there is no valid date at all.
  */
 export function parseXmltvTime(raw: string): XmltvTime | null {
+  if (raw.length === 20) {
+    const t = parseCanonical(raw);
+    if (t) return t;
+  }
   const s = raw.trim();
   let i = 0;
   while (i < s.length && i < 14) {
@@ -78,7 +117,7 @@ export function parseXmltvTime(raw: string): XmltvTime | null {
       }
     }
   }
-  return { ms, zoned };
+  return { ms, zoned, canonical: false };
 }
 
 function two(n: number): string {
@@ -93,9 +132,7 @@ export function formatXmltvTime(ms: number): string {
   }${two(t.getUTCHours())}${two(t.getUTCMinutes())}${two(t.getUTCSeconds())} +0000`;
 }
 
-const CANONICAL = /^\d{14} [+-]\d{4}$/;
-
 /** The time as written out: the source's text when it is already canonical, else UTC. */
 export function canonicalXmltvTime(raw: string, time: XmltvTime): string {
-  return time.zoned && CANONICAL.test(raw) ? raw : formatXmltvTime(time.ms);
+  return time.canonical ? raw : formatXmltvTime(time.ms);
 }

@@ -19,7 +19,14 @@ const OverrideForm = z.object({
   logo: z.string().trim().max(4000).default(""),
   epgId: z.string().trim().max(64).default(""),
   epgChannelId: z.string().trim().max(500).default(""),
+}).refine((f) => !f.epgId === !f.epgChannelId, {
+  // One half of a mapping maps nothing; saying so beats dropping it without a word.
+  path: ["epgChannelId"],
+  message: "Give both the guide id and the guide channel id, or neither",
 });
+
+/** Long URLs and attribute values wrap anywhere instead of running out of the card. */
+const WRAP = "overflow-wrap:anywhere";
 
 /** Routes of the channel detail page. */
 export function channelDetailRoutes(deps: ManagerDeps) {
@@ -52,14 +59,44 @@ export function channelDetailRoutes(deps: ManagerDeps) {
         <div class="card">
           <table>
             <tbody>
-              <tr><th>Imported name</th><td>{ch.name}</td></tr>
-              <tr><th>Playlist</th><td>{playlist.name}</td></tr>
-              <tr><th>Group</th><td>{group.name}</td></tr>
-              <tr><th>Stream URL</th><td class="url" title={ch.url}>{ch.url}</td></tr>
+              <tr>
+                <th>Imported name</th>
+                <td>{ch.name}</td>
+              </tr>
+              <tr>
+                <th>Playlist</th>
+                <td>{playlist.name}</td>
+              </tr>
+              <tr>
+                <th>Group</th>
+                <td>
+                  <a href={`/admin/groups/${group.id}`}>{group.name}</a>{" "}
+                  <a
+                    class="hint"
+                    href={`/admin/channels?playlistId=${ch.playlistId}&groupId=${group.id}`}
+                  >
+                    its channels
+                  </a>
+                </td>
+              </tr>
+              <tr>
+                <th>Stream URL</th>
+                <td style={WRAP}>{ch.url}</td>
+              </tr>
               {Object.entries(ch.attrs).map(([k, val]) => (
-                <tr key={k}><th>{k}</th><td class="url">{val}</td></tr>
+                <tr key={k}>
+                  <th>{k}</th>
+                  <td style={WRAP}>{val}</td>
+                </tr>
               ))}
-              <tr><th>State</th><td>{ch.enabled ? "enabled" : "disabled"}{ch.missing ? ", gone upstream" : ""}{ch.keepStatus ? ", status kept" : ""}</td></tr>
+              <tr>
+                <th>State</th>
+                <td>
+                  {ch.enabled ? "enabled" : "disabled"}
+                  {ch.missing ? ", gone upstream" : ""}
+                  {ch.keepStatus ? ", status kept" : ""}
+                </td>
+              </tr>
             </tbody>
           </table>
         </div>
@@ -72,10 +109,22 @@ export function channelDetailRoutes(deps: ManagerDeps) {
           <Field label="Channel number" name="number" value={v.number} errors={opts.errors} />
           <Field label="tvg-id" name="tvgId" value={v.tvgId} errors={opts.errors} />
           <Field label="Logo URL" name="logo" value={v.logo} errors={opts.errors} />
-          <Field label="Guide id" name="epgId" value={v.epgId} errors={opts.errors}
-            hint="Manual guide mapping: the guide's id and the channel id inside it." />
-          <Field label="Guide channel id" name="epgChannelId" value={v.epgChannelId} errors={opts.errors} />
-          <p><button type="submit">Save overrides</button></p>
+          <Field
+            label="Guide id"
+            name="epgId"
+            value={v.epgId}
+            errors={opts.errors}
+            hint="Manual guide mapping: the guide's id and the channel id inside it."
+          />
+          <Field
+            label="Guide channel id"
+            name="epgChannelId"
+            value={v.epgChannelId}
+            errors={opts.errors}
+          />
+          <p>
+            <button type="submit">Save overrides</button>
+          </p>
         </form>
       </>,
       { status: opts.errors ? 422 : 200 },

@@ -2,8 +2,8 @@
 import { type Context, Hono } from "hono";
 import { listGroups } from "../../common/db/groups.ts";
 import { loadGroupOverrides } from "../../common/db/overrides.ts";
-import { listProxies } from "../../common/db/proxies.ts";
-import { ConflictError, ValidationError } from "../../common/errors.ts";
+import { getProxy, listProxies } from "../../common/db/proxies.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../../common/errors.ts";
 import { DownstreamPlaylistInput } from "../../common/schemas.ts";
 import type { ManagerEnv } from "../auth.ts";
 import { Field, type FieldErrors, fieldErrors, TextArea } from "../components/Field.tsx";
@@ -13,6 +13,7 @@ import {
   assembleDownstream,
   downstreamViewById,
   downstreamViews,
+  joinPort,
   removeDownstream,
   rotateTokens,
   saveDownstream,
@@ -42,7 +43,25 @@ function toInput(body: Record<string, unknown>) {
   };
 }
 
-function Select(props: { label: string; name: string; value: string; options: [string, string][] }) {
+/** What a number field takes, said instead of zod's "expected number, received NaN". */
+const NUMBER_RULES: Record<string, string> = {
+  numberStart: "A whole number from 0 to 1000000",
+  guidePastDays: "A whole number of days from 0 to 30",
+  guideFutureDays: "A whole number of days from 1 to 30",
+};
+
+/** One message a field (an empty name breaks two rules; saying both reads oddly). */
+function readableErrors(errors: FieldErrors): FieldErrors {
+  return Object.fromEntries(
+    Object.entries(errors).map((
+      [k, m],
+    ) => [k, k === "excludeFilters" ? m : [NUMBER_RULES[k] ?? m[0]]]),
+  );
+}
+
+function Select(
+  props: { label: string; name: string; value: string; options: [string, string][]; hint?: string },
+) {
   return (
     <div>
       <label for={`f-${props.name}`}>{props.label}</label>
@@ -51,6 +70,7 @@ function Select(props: { label: string; name: string; value: string; options: [s
           <option key={v} value={v} selected={v === props.value}>{l}</option>
         ))}
       </select>
+      {props.hint && <div class="hint">{props.hint}</div>}
     </div>
   );
 }
@@ -75,75 +95,164 @@ export function downstreamRoutes(deps: ManagerDeps) {
       .flatMap(([, m]) => m);
     return page(
       c,
-      opts.id ? `Edit ${v.name}` : "New downstream playlist",
-      <form method="post" class="card" action={opts.id ? `/admin/downstream/${opts.id}` : "/admin/downstream"}>
+      opts.id ? `Edit ${v.name || "downstream playlist"}` : "New downstream playlist",
+      <form
+        method="post"
+        class="card"
+        action={opts.id ? `/admin/downstream/${opts.id}` : "/admin/downstream"}
+      >
         <Csrf c={c} />
-        <Field label="Name" name="name" value={v.name} errors={errs} required
-          hint="Part of the playlist URL." />
-        <Select label="Streams" name="streamMode" value={v.streamMode} options={[
-          ["proxy", "Through a proxy (connection limits, drop a viewer)"],
-          ["direct", "Direct (upstream URLs as they are)"],
-        ]} />
+        <Field
+          label="Name"
+          name="name"
+          value={v.name}
+          errors={errs}
+          required
+          hint="Part of the playlist URL."
+        />
+        <Select
+          label="Streams"
+          name="streamMode"
+          value={v.streamMode}
+          options={[
+            ["proxy", "Through a proxy"],
+            ["direct", "Direct"],
+          ]}
+          hint="A proxy enforces connection limits and can drop a viewer; direct hands out the upstream URLs as they are."
+        />
         <label for="f-proxyId">Proxy</label>
         <select id="f-proxyId" name="proxyId">
           <option value="">None</option>
           {proxies.map((p) => (
-          <option key={p.id} value={p.id} selected={p.id === v.proxyId}>{p.name}</option>
-        ))}
+            <option key={p.id} value={p.id} selected={p.id === v.proxyId}>{p.name}</option>
+          ))}
         </select>
+        {proxies.length === 0 && (
+          <div class="hint">
+            No proxies yet: <a href="/admin/proxies/new">add one</a>, or choose direct streams.
+          </div>
+        )}
         {errs.proxyId && <div class="field-error">{errs.proxyId.join(" ")}</div>}
-        <TextArea label="Groups, in order" name="groups" value={v.groups} errors={errs}
-          hint="One group name a line, from any upstream playlist; the playlist lists them in this order." />
+        <TextArea
+          label="Groups, in order"
+          name="groups"
+          value={v.groups}
+          errors={errs}
+          hint="One group name a line, from any upstream playlist; the playlist lists them in this order."
+        />
         <details>
           <summary class="hint">Known groups ({groups.length})</summary>
-          <pre class="copy" data-testid="known-groups">{groups.join("\n")}</pre>
+          <pre
+            class="copy"
+            style="max-width:36rem"
+            data-testid="known-groups"
+          >{groups.join("\n")}</pre>
         </details>
-        <Select label="Exclude channels whose name" name="filterMode" value={v.filterMode} options={[
-          ["any", "contains"],
-          ["exact", "is exactly"],
-          ["prefix", "starts with"],
-          ["suffix", "ends with"],
-          ["regex", "matches the regular expression"],
-        ]} />
-        <TextArea label="Exclusion filters" name="excludeFilters" value={v.excludeFilters}
-          hint="One a line; case-insensitive." />
+        <Select
+          label="Exclude channels whose name"
+          name="filterMode"
+          value={v.filterMode}
+          options={[
+            ["any", "contains"],
+            ["exact", "is exactly"],
+            ["prefix", "starts with"],
+            ["suffix", "ends with"],
+            ["regex", "matches the regular expression"],
+          ]}
+        />
+        <TextArea
+          label="Exclusion filters"
+          name="excludeFilters"
+          value={v.excludeFilters}
+          hint="One a line; case-insensitive."
+        />
         {filterErrors.length > 0 && <div class="field-error">{filterErrors.join(" ")}</div>}
-        <Select label="Channel numbers" name="numbering" value={v.numbering} options={[
-          ["keep", "Keep tvg-chno (and numbers set as overrides)"],
-          ["sequential", "Number in playlist order from the start value"],
-        ]} />
-        <Field label="Start value" name="numberStart" type="number" value={v.numberStart} errors={errs} />
-        <Field label="Guide: days back" name="guidePastDays" type="number" value={v.guidePastDays}
-          errors={errs} />
-        <Field label="Guide: days ahead" name="guideFutureDays" type="number" value={v.guideFutureDays}
-          errors={errs} />
-        <label><input type="checkbox" name="enabled" checked={v.enabled === "on"} /> Enabled</label>
-        <p><button type="submit">Save</button> <a href="/admin/downstream">Cancel</a></p>
+        <Select
+          label="Channel numbers"
+          name="numbering"
+          value={v.numbering}
+          options={[
+            ["keep", "Keep tvg-chno"],
+            ["sequential", "Number in order"],
+          ]}
+          hint="Numbers set as overrides always win; numbering in order counts from the start value."
+        />
+        <Field
+          label="Start value"
+          name="numberStart"
+          type="number"
+          value={v.numberStart}
+          errors={errs}
+          hint="Used when numbering in order."
+        />
+        <Field
+          label="Guide: days back"
+          name="guidePastDays"
+          type="number"
+          value={v.guidePastDays}
+          errors={errs}
+        />
+        <Field
+          label="Guide: days ahead"
+          name="guideFutureDays"
+          type="number"
+          value={v.guideFutureDays}
+          errors={errs}
+        />
+        <label>
+          <input type="checkbox" name="enabled" checked={v.enabled === "on"} /> Enabled
+        </label>
+        <p>
+          <button type="submit">Save</button>{" "}
+          <a href={opts.id ? `/admin/downstream/${opts.id}/view` : "/admin/downstream"}>Cancel</a>
+        </p>
       </form>,
       { status: opts.errors || opts.error ? 422 : 200, error: opts.error },
     );
   };
 
   app.get("/", async (c) => {
-    const list = await downstreamViews(deps);
+    const [list, proxies] = await Promise.all([downstreamViews(deps), listProxies(deps.kv)]);
+    const proxyNames = new Map(proxies.map((p) => [p.id, p.name]));
     return page(
       c,
       "Downstream playlists",
       <>
-        <div class="toolbar"><a class="btn" href="/admin/downstream/new">Add playlist</a></div>
+        <div class="toolbar">
+          <a class="btn" href="/admin/downstream/new">Add playlist</a>
+        </div>
         <div class="card">
           {list.length === 0 ? <p class="muted">No downstream playlists yet.</p> : (
             <table>
-              <thead><tr><th>Name</th><th>Playlist URL</th><th class="opt">Mode</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Streams</th>
+                  <th>Groups</th>
+                  <th class="opt">Playlist URL</th>
+                </tr>
+              </thead>
               <tbody>
                 {list.map((p) => (
                   <tr data-downstream={p.name}>
                     <td>
                       <a href={`/admin/downstream/${p.id}/view`}>{p.name}</a>
-                      {!p.enabled && <> <span class="badge off">disabled</span></>}
+                      {!p.enabled && (
+                        <>
+                          <span class="badge off">disabled</span>
+                        </>
+                      )}
                     </td>
-                    <td class="url"><a href={p.playlistUrl}>{p.playlistUrl}</a></td>
-                    <td class="opt">{p.streamMode}</td>
+                    <td>
+                      {p.streamMode === "direct"
+                        ? "direct"
+                        : `via ${proxyNames.get(p.proxyId ?? "") ?? "a missing proxy"}`}
+                    </td>
+                    <td>{p.groups.length}</td>
+                    {/* On a phone the URL is too long for a cell; the view page shows it whole. */}
+                    <td class="url opt">
+                      <a href={p.playlistUrl}>{p.playlistUrl}</a>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -167,16 +276,48 @@ export function downstreamRoutes(deps: ManagerDeps) {
     }));
   app.get("/:id/view", async (c) => {
     const p = await downstreamViewById(deps, c.req.param("id"));
-    const channels = await assembleDownstream(deps, p);
+    const [channels, proxy] = await Promise.all([
+      assembleDownstream(deps, p),
+      p.streamMode === "proxy" && p.proxyId
+        ? getProxy(deps.kv, p.proxyId).catch((err) => {
+          if (err instanceof NotFoundError) return null;
+          throw err;
+        })
+        : null,
+    ]);
+    // A URL has no spaces to wrap at; without this it runs out of its box on a phone.
+    const wrap = "overflow-wrap:anywhere";
     return page(
       c,
       p.name,
       <>
         <div class="card">
-          <p><strong>Playlist URL</strong> (give it to the device):</p>
-          <pre class="copy" data-testid="playlist-url">{p.playlistUrl}</pre>
-          <p><strong>Guide URL</strong>:</p>
-          <pre class="copy" data-testid="guide-url">{p.guideUrl}</pre>
+          {!p.enabled && (
+            <p class="error" data-testid="disabled">
+              Disabled: both URLs answer 404 until you enable the playlist.
+            </p>
+          )}
+          <p data-testid="streams">
+            {p.streamMode === "direct"
+              ? "Streams direct: the playlist hands out the upstream URLs."
+              : proxy
+              ? (
+                <>
+                  Streams through proxy <a href={`/admin/proxies/${proxy.id}`}>{proxy.name}</a> at
+                  {" "}
+                  {joinPort(proxy.externalUrl, proxy.externalPort)}.
+                </>
+              )
+              : "Streams through a proxy that no longer exists: choose one under Edit."}
+          </p>
+          <p>
+            <strong>Playlist URL</strong> (give it to the device):
+          </p>
+          <pre class="copy" style={wrap} data-testid="playlist-url">{p.playlistUrl}</pre>
+          <p>
+            <strong>Guide URL</strong>:
+          </p>
+          <pre class="copy" style={wrap} data-testid="guide-url">{p.guideUrl}</pre>
           <div class="toolbar">
             <a class="btn secondary" href={`/admin/downstream/${p.id}`}>Edit</a>
             <form method="post" action={`/admin/downstream/${p.id}/rotate`} class="inline">
@@ -192,12 +333,21 @@ export function downstreamRoutes(deps: ManagerDeps) {
         <div class="card">
           <h2>{channels.length} channels</h2>
           <table>
-            <thead><tr><th>#</th><th>Name</th><th>Group</th><th class="opt">tvg-id</th></tr></thead>
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Name</th>
+                <th>Group</th>
+                <th class="opt">tvg-id</th>
+              </tr>
+            </thead>
             <tbody>
               {channels.slice(0, 500).map((a) => (
                 <tr>
                   <td>{a.number ?? ""}</td>
-                  <td><a href={`/admin/channels/${a.channel.id}`}>{a.name}</a></td>
+                  <td>
+                    <a href={`/admin/channels/${a.channel.id}`}>{a.name}</a>
+                  </td>
                   <td>{a.group}</td>
                   <td class="opt">{a.tvgId}</td>
                 </tr>
@@ -234,7 +384,9 @@ export function downstreamRoutes(deps: ManagerDeps) {
       Object.entries(body).filter(([, v]) => typeof v === "string"),
     ) as Values;
     const parsed = DownstreamPlaylistInput.safeParse(toInput(body));
-    if (!parsed.success) return form(c, { id, values, errors: fieldErrors(parsed.error) });
+    if (!parsed.success) {
+      return form(c, { id, values, errors: readableErrors(fieldErrors(parsed.error)) });
+    }
     let savedId: string;
     try {
       savedId = (await saveDownstream(deps, id ?? null, parsed.data)).id;

@@ -1,12 +1,19 @@
 /** /admin/groups: groups per playlist, enable/disable, and the copyable group list. */
-import { Hono } from "hono";
-import { listUpstreamPlaylists } from "../../common/db/upstream_playlists.ts";
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { getUpstreamPlaylist, listUpstreamPlaylists } from "../../common/db/upstream_playlists.ts";
+import { NotFoundError } from "../../common/errors.ts";
 import type { ManagerEnv } from "../auth.ts";
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { groupListText, groupViews, setGroupEnabled } from "../services/channels.ts";
 import { getGroupOverride, renameGroup, renumberGroup } from "../services/overrides.ts";
-import { Field } from "../components/Field.tsx";
+import { Field, type FieldErrors, fieldErrors } from "../components/Field.tsx";
+
+const RenumberForm = z.object({
+  start: z.string().trim().regex(/^\d{1,7}$/, "A whole number from 0 to 1000000")
+    .transform(Number).refine((n) => n <= 1_000_000, "A whole number from 0 to 1000000"),
+});
 
 /** Routes of the group pages. */
 export function groupRoutes(deps: ManagerDeps) {
@@ -29,44 +36,64 @@ export function groupRoutes(deps: ManagerDeps) {
             ))}
           </select>
           <button type="submit" class="secondary">Show</button>
-          <a class="btn secondary" href={`/admin/groups/list${playlistId ? `?playlistId=${playlistId}` : ""}`}>
+          <a
+            class="btn secondary"
+            href={`/admin/groups/list${playlistId ? `?playlistId=${playlistId}` : ""}`}
+          >
             Get group list
           </a>
         </form>
         <div class="card">
-          {groups.length === 0 ? <p class="muted">No groups yet: import a playlist first.</p> : (
-            <table>
-              <thead>
-                <tr>
-                  <th>Group</th><th class="opt">Playlist</th><th>Channels</th><th>Enabled</th>
-                </tr>
-              </thead>
-              <tbody>
-                {groups.map((g) => (
-                  <tr data-group={g.name}>
-                    <td>
-                      <a href={`/admin/channels?playlistId=${g.playlistId}&groupId=${g.id}`}>{g.name}</a>
-                      {!g.present && <> <span class="badge failed">gone upstream</span></>}{" "}
-                      <a class="hint" href={`/admin/groups/${g.id}`}>rename, renumber</a>
-                    </td>
-                    <td class="opt">{names.get(g.playlistId)}</td>
-                    <td>{g.enabledCount} / {g.channelCount}</td>
-                    <td>
-                      <form method="post" action={`/admin/groups/${g.id}/toggle`} class="inline">
-                        <Csrf c={c} />
-                        <input type="hidden" name="back" value={back} />
-                        <input type="hidden" name="enabled" value={g.enabled ? "false" : "true"} />
-                        <button type="submit" class={`small ${g.enabled ? "" : "secondary"}`}
-                          aria-pressed={g.enabled}>
-                          {g.enabled ? "On" : "Off"}
-                        </button>
-                      </form>
-                    </td>
+          {groups.length === 0
+            ? <p class="muted">No groups yet: import a playlist first.</p>
+            : (
+              <table>
+                <thead>
+                  <tr>
+                    <th>Group</th>
+                    <th class="opt">Playlist</th>
+                    <th>Channels</th>
+                    <th>Enabled</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+                </thead>
+                <tbody>
+                  {groups.map((g) => (
+                    <tr data-group={g.name}>
+                      <td>
+                        <a href={`/admin/channels?playlistId=${g.playlistId}&groupId=${g.id}`}>
+                          {g.name}
+                        </a>
+                        {!g.present && (
+                          <>
+                            <span class="badge failed">gone upstream</span>
+                          </>
+                        )} <a class="hint" href={`/admin/groups/${g.id}`}>rename, renumber</a>
+                      </td>
+                      <td class="opt">{names.get(g.playlistId)}</td>
+                      <td>{g.enabledCount} / {g.channelCount}</td>
+                      <td>
+                        <form method="post" action={`/admin/groups/${g.id}/toggle`} class="inline">
+                          <Csrf c={c} />
+                          <input type="hidden" name="back" value={back} />
+                          <input
+                            type="hidden"
+                            name="enabled"
+                            value={g.enabled ? "false" : "true"}
+                          />
+                          <button
+                            type="submit"
+                            class={`small ${g.enabled ? "" : "secondary"}`}
+                            aria-pressed={g.enabled}
+                          >
+                            {g.enabled ? "On" : "Off"}
+                          </button>
+                        </form>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
         </div>
       </>,
     );
@@ -83,29 +110,58 @@ export function groupRoutes(deps: ManagerDeps) {
       </div>,
     );
   });
-  app.get("/:id", async (c) => {
-    const g = (await groupViews(deps)).find((x) => x.id === c.req.param("id"));
-    if (!g) return c.text("Not found", 404);
-    const o = await getGroupOverride(deps, g.id);
+  const detail = async (
+    c: Context<ManagerEnv>,
+    id: string,
+    opts: { start?: string; errors?: FieldErrors } = {},
+  ) => {
+    const g = (await groupViews(deps)).find((x) => x.id === id);
+    if (!g) throw new NotFoundError(`Group ${id} was not found`);
+    const [o, playlist] = await Promise.all([
+      getGroupOverride(deps, g.id),
+      getUpstreamPlaylist(deps.kv, g.playlistId),
+    ]);
     return page(
       c,
       `Group ${o.name || g.name}`,
       <>
+        <p class="muted">
+          In playlist {playlist.name}: {g.enabledCount} of {g.channelCount} channels enabled.
+        </p>
         <form method="post" action={`/admin/groups/${g.id}/rename`} class="card">
           <Csrf c={c} />
-          <Field label="Display name for all its channels" name="name" value={o.name ?? ""}
-            hint={`Upstream name: ${g.name}. Empty restores it.`} />
-          <p><button type="submit">Rename group</button></p>
+          <Field
+            label="Display name for all its channels"
+            name="name"
+            value={o.name ?? ""}
+            hint={`Upstream name: ${g.name}. Empty restores it.`}
+          />
+          <p>
+            <button type="submit">Rename group</button>
+          </p>
         </form>
         <form method="post" action={`/admin/groups/${g.id}/renumber`} class="card">
           <Csrf c={c} />
-          <Field label="Number its channels from" name="start" type="number" value="1" />
-          <p><button type="submit">Renumber {g.channelCount} channels</button></p>
+          <Field
+            label="Number its channels from"
+            name="start"
+            type="number"
+            value={opts.start ?? "1"}
+            errors={opts.errors}
+            hint="Sets each channel's number override, in playlist order."
+          />
+          <p>
+            <button type="submit">Renumber {g.channelCount} channels</button>
+          </p>
         </form>
-        <a href={`/admin/channels?playlistId=${g.playlistId}&groupId=${g.id}`}>Channels of this group</a>
+        <a href={`/admin/channels?playlistId=${g.playlistId}&groupId=${g.id}`}>
+          Channels of this group
+        </a>
       </>,
+      { status: opts.errors ? 422 : 200 },
     );
-  });
+  };
+  app.get("/:id", (c) => detail(c, c.req.param("id")));
   app.post("/:id/rename", async (c) => {
     const body = await c.req.parseBody();
     const name = typeof body.name === "string" ? body.name.trim().slice(0, 500) : "";
@@ -114,11 +170,14 @@ export function groupRoutes(deps: ManagerDeps) {
   });
   app.post("/:id/renumber", async (c) => {
     const body = await c.req.parseBody();
-    const start = Number(body.start);
-    if (!Number.isInteger(start) || start < 0 || start > 1_000_000) {
-      return c.redirect(`/admin/groups/${c.req.param("id")}?flash=Give+a+whole+start+number`, 303);
+    const f = RenumberForm.safeParse({ start: typeof body.start === "string" ? body.start : "" });
+    if (!f.success) {
+      return detail(c, c.req.param("id"), {
+        start: typeof body.start === "string" ? body.start : "",
+        errors: fieldErrors(f.error),
+      });
     }
-    const n = await renumberGroup(deps, c.req.param("id"), start);
+    const n = await renumberGroup(deps, c.req.param("id"), f.data.start);
     return c.redirect(`/admin/groups/${c.req.param("id")}?flash=Numbered+${n}+channels`, 303);
   });
   app.post("/:id/toggle", async (c) => {

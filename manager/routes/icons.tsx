@@ -39,20 +39,28 @@ function formatSize(bytes: number | null): string {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(bytes < 10240 ? 1 : 0)} KiB`;
 }
 
+/** Phone width: each row becomes a small card, preview on the left, the rest stacked. */
+const CSS = `
+table.icons td.size{white-space:nowrap}table.icons .badge{margin-right:.25rem}
+table.icons form.inline+form.inline{margin-left:.25rem}table.icons details form{margin-top:.3rem}
+@media (max-width:640px){table.icons thead{display:none}
+table.icons tr{display:grid;grid-template-columns:44px minmax(0,1fr);gap:.3rem .6rem;padding:.6rem 0;border-bottom:1px solid #e8ecf1}
+table.icons td{border:0;padding:0;min-width:0}table.icons td.preview{grid-row:span 3}table.icons td.url{max-width:none}}
+`;
+
 const STATUS_LABEL: Record<IconStatus, string> = { pending: "Pending", ok: "OK", failed: "Failed" };
 
 function StatusCell(props: { icon: Icon }) {
   const { icon } = props;
   const cls = icon.status === "pending" ? "running" : icon.status;
+  // The URL is in the next cell already: show the rest of the message, all of it on hover.
+  const prefix = `Icon ${icon.sourceUrl} `;
+  const short = icon.error?.startsWith(prefix) ? icon.error.slice(prefix.length) : icon.error;
   return (
     <td>
       <span class={`badge ${cls}`}>{STATUS_LABEL[icon.status]}</span>
-      {icon.uploaded && (
-        <>
-          <span class="badge">uploaded</span>
-        </>
-      )}
-      {icon.error && <div class="field-error">{icon.error}</div>}
+      {icon.uploaded && <span class="badge">uploaded</span>}
+      {short && <div class="field-error" title={icon.error ?? ""}>{short}</div>}
       {icon.status === "failed" && icon.etag && (
         <div class="hint">Still serving the copy from {icon.fetchedAt?.slice(0, 10)}.</div>
       )}
@@ -73,7 +81,7 @@ function Actions(props: { c: Context<ManagerEnv>; icon: Icon; back: string }) {
       <form method="post" action={`/admin/icons/${icon.id}/refetch`} class="inline">
         {hidden}
         <button class="small secondary" type="submit">Re-fetch</button>
-      </form>{" "}
+      </form>
       <form method="post" action={`/admin/icons/${icon.id}/delete`} class="inline">
         {hidden}
         <button class="small danger" type="submit">Delete</button>
@@ -119,6 +127,7 @@ export function iconRoutes(deps: ManagerDeps) {
       c,
       "Icons",
       <>
+        <style dangerouslySetInnerHTML={{ __html: CSS }} />
         <div class="toolbar">
           <nav class="filters" aria-label="Status" style="flex:1 1 100%">
             {tabs.map(([status, label, n]) => (
@@ -140,7 +149,7 @@ export function iconRoutes(deps: ManagerDeps) {
               value={q.q}
               placeholder="Source URL contains…"
               aria-label="Source URL contains"
-              style="max-width:20rem"
+              style="width:16rem;max-width:60vw"
             />
             <button type="submit" class="secondary">Search</button>
           </form>
@@ -168,7 +177,7 @@ export function iconRoutes(deps: ManagerDeps) {
                   {result.total.toLocaleString("en")}. Icons are fetched with ICON_TIMEOUT and a cap
                   of 1 MiB.
                 </p>
-                <table>
+                <table class="icons">
                   <thead>
                     <tr>
                       <th>Icon</th>
@@ -182,7 +191,7 @@ export function iconRoutes(deps: ManagerDeps) {
                   <tbody>
                     {result.items.map((icon) => (
                       <tr data-icon={icon.id}>
-                        <td>
+                        <td class="preview">
                           {icon.etag && icon.contentType
                             ? (
                               <img
@@ -203,7 +212,7 @@ export function iconRoutes(deps: ManagerDeps) {
                             {icon.sourceUrl}
                           </a>
                         </td>
-                        <td class="opt">{formatSize(icon.size)}</td>
+                        <td class="opt size">{formatSize(icon.size)}</td>
                         <StatusCell icon={icon} />
                         <td class="opt">{uses.get(icon.sourceUrl) ?? 0}</td>
                         <Actions c={c} icon={icon} back={back} />
@@ -240,7 +249,7 @@ export function iconRoutes(deps: ManagerDeps) {
   app.get("/", (c) => list(c, ListQuery.parse(c.req.query())));
   app.post("/refetch-failed", async (c) => {
     const q = backQuery(await c.req.parseBody());
-    const n = await deps.icons.refetchFailed();
+    const n = deps.icons.refetchFailed();
     return c.redirect(listHref(q, { flash: `Fetching ${n} failed icons again` }), 303);
   });
   app.post("/:id/refetch", async (c) => {

@@ -27,33 +27,67 @@ export function proxyRoutes(deps: ManagerDeps) {
     page(
       c,
       opts.id ? "Edit proxy" : "New proxy",
-      <form method="post" class="card" action={opts.id ? `/admin/proxies/${opts.id}` : "/admin/proxies"}>
+      <form
+        method="post"
+        class="card"
+        action={opts.id ? `/admin/proxies/${opts.id}` : "/admin/proxies"}
+      >
         <Csrf c={c} />
         <Field label="Name" name="name" value={opts.values.name} errors={opts.errors} required />
-        <Field label="Internal URL" name="internalUrl" value={opts.values.internalUrl}
-          errors={opts.errors} hint="How the manager reaches the proxy, e.g. http://localhost." />
-        <Field label="Internal port" name="internalPort" type="number" value={opts.values.internalPort}
-          errors={opts.errors} />
-        <Field label="External URL" name="externalUrl" value={opts.values.externalUrl}
-          errors={opts.errors} hint="How your devices reach the proxy; used in playlist stream URLs." />
-        <Field label="External port" name="externalPort" type="number" value={opts.values.externalPort}
-          errors={opts.errors} />
-        <p><button type="submit">Save</button> <a href="/admin/proxies">Cancel</a></p>
+        <Field
+          label="Internal URL"
+          name="internalUrl"
+          value={opts.values.internalUrl}
+          errors={opts.errors}
+          hint="How the manager reaches the proxy, e.g. http://localhost."
+        />
+        <Field
+          label="Internal port"
+          name="internalPort"
+          type="number"
+          value={opts.values.internalPort}
+          errors={opts.errors}
+        />
+        <Field
+          label="External URL"
+          name="externalUrl"
+          value={opts.values.externalUrl}
+          errors={opts.errors}
+          hint="How your devices reach the proxy; used in playlist stream URLs."
+        />
+        <Field
+          label="External port"
+          name="externalPort"
+          type="number"
+          value={opts.values.externalPort}
+          errors={opts.errors}
+        />
+        <p>
+          <button type="submit">Save</button> <a href="/admin/proxies">Cancel</a>
+        </p>
       </form>,
       { status: opts.errors || opts.error ? 422 : 200, error: opts.error },
     );
-  app.get("/", async (c) => {
+  const listPage = async (c: Context<ManagerEnv>, error?: string) => {
     const list = await listProxies(deps.kv);
     return page(
       c,
       "Proxies",
       <>
-        <div class="toolbar"><a class="btn" href="/admin/proxies/new">Add proxy</a></div>
+        <div class="toolbar">
+          <a class="btn" href="/admin/proxies/new">Add proxy</a>
+        </div>
         <div class="card">
           {list.length === 0 ? <p class="muted">No proxies yet.</p> : (
             <table>
               <thead>
-                <tr><th>Name</th><th>External address</th><th class="opt">Internal</th><th class="opt">Last seen</th><th></th></tr>
+                <tr>
+                  <th>Name</th>
+                  <th>External address</th>
+                  <th class="opt">Internal</th>
+                  <th class="opt">Last seen</th>
+                  <th></th>
+                </tr>
               </thead>
               <tbody>
                 {list.map((p) => (
@@ -78,8 +112,10 @@ export function proxyRoutes(deps: ManagerDeps) {
           )}
         </div>
       </>,
+      { status: error ? 409 : 200, error },
     );
-  });
+  };
+  app.get("/", (c) => listPage(c));
   app.get("/new", (c) =>
     form(c, {
       values: {
@@ -112,7 +148,14 @@ export function proxyRoutes(deps: ManagerDeps) {
       internalPort: Number(values.internalPort),
       externalPort: Number(values.externalPort),
     });
-    if (!parsed.success) return form(c, { id, values, errors: fieldErrors(parsed.error) });
+    if (!parsed.success) {
+      const errors = fieldErrors(parsed.error);
+      // zod says "expected number, received NaN" for an empty or mistyped port.
+      for (const k of ["internalPort", "externalPort"]) {
+        if (errors[k]) errors[k] = ["A port from 1 to 65535"];
+      }
+      return form(c, { id, values, errors });
+    }
     try {
       if (id) await updateProxy(deps.kv, id, parsed.data);
       else await createProxy(deps.kv, parsed.data);
@@ -129,11 +172,11 @@ export function proxyRoutes(deps: ManagerDeps) {
     try {
       await deleteProxy(deps.kv, c.req.param("id"));
     } catch (err) {
-      if (err instanceof ConflictError) {
-        return c.redirect(`/admin/proxies?flash=${encodeURIComponent(err.message)}`, 303);
-      }
+      // An error, not a flash: the flash box says things went well.
+      if (err instanceof ConflictError) return listPage(c, err.message);
       throw err;
     }
+    deps.changed();
     return c.redirect("/admin/proxies?flash=Proxy+deleted", 303);
   });
   return app;

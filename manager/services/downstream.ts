@@ -116,8 +116,7 @@ export async function assembleDownstream(
 /** The icon URL to publish for a logo (the cached copy when the icon cache has one). */
 export function iconUrlFor(deps: ManagerDeps): (src: string) => string {
   const base = managementBase(deps.config);
-  const icons = (deps as { icons?: { urlFor(src: string, base: string): string } }).icons;
-  return icons ? (src) => icons.urlFor(src, base) : (src) => src;
+  return (src) => deps.icons.urlFor(src, base);
 }
 
 /** Renders (or takes from the cache) a downstream playlist's M3U. */

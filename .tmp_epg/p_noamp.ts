@@ -1,0 +1,601 @@
+/**
+ * Streaming XMLTV parser on `saxes`: text goes in chunk by chunk, complete `<channel>` and
+ * `<programme>` elements come out, each with its canonical XML. Only one element is held at a
+ * time, never the document.
+ *
+ * Canonical means DTD-valid (xmltv.dtd): elements and attributes the DTD does not declare are
+ * dropped, children are written in the DTD's order, `?` children keep their first occurrence,
+ * times are normalised to `YYYYMMDDhhmmss +HHMM` (no offset: UTC). Entity references other than
+ * XML's five and the HTML Latin-1 names are dropped: no DTD entity is expanded and no external
+ * entity is ever resolved (saxes reads DOCTYPEs without acting on them).
+ */
+import { SaxesParser, type SaxesTagPlain } from "saxes";
+import { ELEMENTS, type ElementSpec } from "../common/xmltv/_dtd.ts";
+import { canonicalXmltvTime, parseXmltvTime } from "../common/xmltv/time.ts";
+import { escapeAttr, escapeText } from "../common/xmltv/writer.ts";
+
+/** A display name of a channel. */
+export interface XmltvDisplayName {
+  lang?: string;
+  value: string;
+}
+
+/** A `<channel>` element. */
+export interface XmltvChannel {
+  kind: "channel";
+  id: string;
+  displayNames: XmltvDisplayName[];
+  icons: string[];
+  urls: string[];
+  /** canonical `<channel>` element */
+  xml: string;
+}
+
+/** A `<programme>` element. */
+export interface XmltvProgramme {
+  kind: "programme";
+  /** the channel attribute as given */
+  channel: string;
+  /** start and stop attributes as given */
+  start: string;
+  stop: string | null;
+  startMs: number;
+  stopMs: number | null;
+  /** canonical `<programme>` element without its channel attribute (see programmeWithChannel) */
+  xml: string;
+}
+
+/** What the parser yields. */
+export type XmltvItem = XmltvChannel | XmltvProgramme;
+
+/** Everything a parse reports besides the items. */
+export interface XmltvSummary {
+  channels: number;
+  programmes: number;
+  /** channels and programmes dropped: no id, no channel, no valid start, no title */
+  skipped: number;
+  /** whether `</tv>` was reached (false: the file ended early) */
+  complete: boolean;
+  /** problems worth telling the admin, capped */
+  warnings: string[];
+}
+
+/** The input is not an XMLTV document at all (HTML, JSON, another XML vocabulary). */
+export class XmltvFormatError extends Error {
+  override name = "XmltvFormatError";
+}
+
+/** Options of the parser. */
+export interface XmltvParserOptions {
+  /** most warnings kept; default 20 */
+  maxWarnings?: number;
+}
+
+// HTML's Latin-1 entity names (&nbsp; … &yuml;, U+00A0 … U+00FF), common in sloppy guides.
+const LATIN1 =
+  "nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn " +
+  "sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave " +
+  "Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml " +
+  "ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN " +
+  "szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave " +
+  "iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute " +
+  "ucirc uuml yacute thorn yuml";
+
+function entityTable(): Record<string, string> {
+  const t: Record<string, string> = Object.create(null);
+  Object.assign(t, { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" });
+  LATIN1.split(" ").forEach((n, i) => t[n] = String.fromCharCode(0xa0 + i));
+  Object.assign(t, {
+    ndash: "\u2013",
+    mdash: "\u2014",
+    lsquo: "\u2018",
+    rsquo: "\u2019",
+    ldquo: "\u201c",
+    rdquo: "\u201d",
+    hellip: "\u2026",
+    euro: "\u20ac",
+    trade: "\u2122",
+  });
+  return t;
+}
+const ENTITIES = entityTable();
+
+/** Well-formed entity or character reference after an `&`. */
+const BARE_AMP = /&(?![A-Za-z_:][\w.:-]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)/g;
+
+/**
+ * Escapes `&` that starts no reference ("Tom & Jerry"): saxes would otherwise read everything
+ * up to the next `;` as an entity name, tags included. CDATA sections are left alone; a tail
+ * that may hold a split reference or marker is carried to the next chunk.
+ */
+class AmpFixer {
+  #carry = "";
+  #inCdata = false;
+
+  fix(chunk: string, last: boolean): string {
+    let s = this.#carry + chunk;
+    this.#carry = "";
+    if (!last) {
+      const tail = Math.max(s.lastIndexOf("&"), s.lastIndexOf("<"), s.lastIndexOf("]"));
+      if (tail !== -1 && tail >= s.length - 32) {
+        this.#carry = s.slice(tail);
+        s = s.slice(0, tail);
+      }
+    }
+    if (!this.#inCdata && !s.includes("<![CDATA[")) {
+      return s.includes("&") ? s.replace(BARE_AMP, "&amp;") : s;
+    }
+    let out = "";
+    let i = 0;
+    while (i < s.length) {
+      if (this.#inCdata) {
+        const end = s.indexOf("]]>", i);
+        if (end === -1) return out + s.slice(i);
+        out += s.slice(i, end + 3);
+        i = end + 3;
+        this.#inCdata = false;
+      } else {
+        const start = s.indexOf("<![CDATA[", i);
+        const part = s.slice(i, start === -1 ? s.length : start);
+        out += part.includes("&") ? part.replace(BARE_AMP, "&amp;") : part;
+        if (start === -1) break;
+        out += "<![CDATA[";
+        i = start + 9;
+        this.#inCdata = true;
+      }
+    }
+    return out;
+  }
+}
+
+interface Frame {
+  spec: ElementSpec;
+  /** serialized attributes, each with its leading space */
+  attrs: string;
+  /** the attributes as given */
+  given: Record<string, string>;
+  /** raw text (text content) or escaped text and children (mixed content) */
+  text: string;
+  /** per child slot, the serialized children (children content) */
+  slots: string[] | null;
+  channel: XmltvChannel | null;
+  programme: XmltvProgramme | null;
+}
+
+const enum Root {
+  Before,
+  Open,
+  Closed,
+}
+
+/** Parses XMLTV text pushed in chunks; `push` and `end` return the completed items. */
+export class XmltvParser {
+  #sax: SaxesParser;
+  #amp = new AmpFixer();
+  #frames: Frame[] = [];
+  #skip = 0;
+  #transparent = 0;
+  #root = Root.Before;
+  #rootClosePending = false;
+  #out: XmltvItem[] = [];
+  #chars = 0;
+  #maxWarnings: number;
+  #warnings: string[] = [];
+  #dropped = new Map<string, number>();
+  #entities = new Map<string, number>();
+  #errors = 0;
+  #channels = 0;
+  #programmes = 0;
+  #skipped = 0;
+
+  constructor(options: XmltvParserOptions = {}) {
+    this.#maxWarnings = options.maxWarnings ?? 20;
+    const sax = new SaxesParser({ position: true });
+    sax.ENTITIES = new Proxy(ENTITIES, {
+      get: (t, name: string) => {
+        const v = t[name];
+        if (v !== undefined) return v;
+        // Never expand: DTD-declared (billion laughs) and external (XXE) entities end here.
+        this.#entities.set(name, (this.#entities.get(name) ?? 0) + 1);
+        return "";
+      },
+    });
+    sax.on("opentag", (tag) => this.#open(tag));
+    sax.on("closetag", () => this.#close());
+    sax.on("text", (t) => this.#text(t));
+    sax.on("cdata", (t) => this.#text(t));
+    sax.on("error", (err) => this.#error(err.message));
+    this.#sax = sax;
+  }
+
+  /** True once `</tv>` was read: later input is ignored. */
+  get done(): boolean {
+    return this.#root === Root.Closed;
+  }
+
+  /** Parses the next chunk of text. Throws XmltvFormatError when the root is not `<tv>`. */
+  push(chunk: string): XmltvItem[] {
+    if (this.#root === Root.Closed) return [];
+    this.#chars += chunk.length;
+    this.#sax.write(chunk);
+    this.#settleRoot();
+    if (this.#root === Root.Before && this.#chars > 4 * 1048576) {
+      throw new XmltvFormatError(
+        "the source is not an XMLTV guide: its first 4 MB hold no <tv> element",
+      );
+    }
+    return this.#take();
+  }
+
+  /** Ends the input. Throws XmltvFormatError when no `<tv>` element was found. */
+  end(): XmltvItem[] {
+    if (this.#root !== Root.Closed) {
+      this.#sax.write(this.#amp.fix("", true));
+      this.#settleRoot();
+    }
+    if (this.#root !== Root.Closed) {
+      this.#sax.close();
+      this.#settleRoot();
+    }
+    if (this.#root === Root.Before) {
+      throw new XmltvFormatError(
+        this.#chars === 0
+          ? "the source is empty"
+          : "the source is not an XMLTV guide: it holds no <tv> element",
+      );
+    }
+    if (this.#root === Root.Open) {
+      this.#warn(
+        `The guide ended before </tv> (truncated?): kept the ${this.#programmes} complete programmes`,
+      );
+      this.#frames = [];
+    }
+    return this.#take();
+  }
+
+  /** Counts and warnings so far. */
+  summary(): XmltvSummary {
+    const warnings = [...this.#warnings];
+    if (this.#dropped.size) {
+      const list = [...this.#dropped].slice(0, 10).map(([n, c]) => `<${n}> (${c})`).join(", ");
+      warnings.push(`Dropped elements the XMLTV DTD does not allow there: ${list}`);
+    }
+    if (this.#entities.size) {
+      const list = [...this.#entities].slice(0, 10).map(([n, c]) => `&${n}; (${c})`).join(", ");
+      warnings.push(`Dropped references to undeclared entities (never expanded): ${list}`);
+    }
+    if (this.#errors > this.#maxWarnings) {
+      warnings.push(`${this.#errors} XML errors in all; the first are listed above`);
+    }
+    return {
+      channels: this.#channels,
+      programmes: this.#programmes,
+      skipped: this.#skipped,
+      complete: this.#root === Root.Closed,
+      warnings,
+    };
+  }
+
+  #take(): XmltvItem[] {
+    const out = this.#out;
+    this.#out = [];
+    return out;
+  }
+
+  #warn(message: string): void {
+    if (this.#warnings.length < this.#maxWarnings) this.#warnings.push(message);
+  }
+
+  #drop(name: string): void {
+    if (this.#dropped.size < 50 || this.#dropped.has(name)) {
+      this.#dropped.set(name, (this.#dropped.get(name) ?? 0) + 1);
+    }
+  }
+
+  #error(message: string): void {
+    // saxes pops every open element when it meets an end tag that matches none; a `</tv>` seen
+    // that way is not the end of the guide.
+    if (
+      this.#rootClosePending &&
+      (message.includes("unexpected close tag") || message.includes("unmatched closing tag"))
+    ) this.#rootClosePending = false;
+    if (this.#root === Root.Closed) return;
+    this.#errors++;
+    this.#warn(`XML error: ${message}`);
+  }
+
+  #settleRoot(): void {
+    if (this.#rootClosePending) {
+      this.#rootClosePending = false;
+      this.#root = Root.Closed;
+    }
+  }
+
+  #open(tag: SaxesTagPlain): void {
+    this.#settleRoot();
+    if (this.#root !== Root.Open) {
+      if (this.#root === Root.Closed) return;
+      if (tag.name !== "tv") {
+        throw new XmltvFormatError(
+          tag.name.toLowerCase() === "html"
+            ? "the source is an HTML page, not an XMLTV guide (an error or login page?)"
+            : `the source is not an XMLTV guide: its root element is <${tag.name}>, not <tv>`,
+        );
+      }
+      this.#root = Root.Open;
+      return;
+    }
+    if (this.#skip) {
+      this.#skip++;
+      return;
+    }
+    if (this.#transparent) {
+      this.#transparent++;
+      return;
+    }
+    const name = tag.name;
+    const parent = this.#frames.at(-1);
+    if (!parent) {
+      if (name === "programme") this.#openProgramme(tag);
+      else if (name === "channel") this.#openChannel(tag);
+      else {
+        this.#drop(name);
+        this.#skip = 1;
+      }
+      return;
+    }
+    const content = parent.spec.content;
+    const spec = ELEMENTS.get(name);
+    if ((content === "children" || content === "mixed") && spec && parent.spec.slot.has(name)) {
+      const attrs = attributes(spec, tag.attributes);
+      if (attrs === null) {
+        this.#drop(`${name}> without a valid required attribute <${name}`);
+        this.#skip = 1;
+        return;
+      }
+      this.#frames.push(frame(spec, attrs, tag.attributes));
+      return;
+    }
+    // Text-only and mixed content keep the text of an undeclared child; others drop it whole.
+    this.#drop(name);
+    if (content === "text" || content === "mixed") this.#transparent = 1;
+    else this.#skip = 1;
+  }
+
+  #openChannel(tag: SaxesTagPlain): void {
+    const id = (tag.attributes.id ?? "").trim();
+    if (!id) {
+      this.#skipped++;
+      this.#warn("Skipped a <channel> without an id");
+      this.#skip = 1;
+      return;
+    }
+    const f = frame(ELEMENTS.get("channel")!, ` id="${escapeAttr(id)}"`, tag.attributes);
+    f.channel = { kind: "channel", id, displayNames: [], icons: [], urls: [], xml: "" };
+    this.#frames.push(f);
+  }
+
+  #openProgramme(tag: SaxesTagPlain): void {
+    const a = tag.attributes;
+    const channel = (a.channel ?? "").trim();
+    const start = a.start ?? "";
+    const startTime = start ? parseXmltvTime(start) : null;
+    if (!channel || !startTime) {
+      this.#skipped++;
+      this.#warn(
+        !channel
+          ? `Skipped a <programme> without a channel (start "${start.slice(0, 40)}")`
+          : `Skipped a <programme> of "${channel.slice(0, 80)}" with a bad start "${
+            start.slice(0, 40)
+          }"`,
+      );
+      this.#skip = 1;
+      return;
+    }
+    let attrs = ` start="${escapeAttr(canonicalXmltvTime(start, startTime))}"`;
+    const stop = a.stop ?? null;
+    const stopTime = stop ? parseXmltvTime(stop) : null;
+    if (stopTime) attrs += ` stop="${escapeAttr(canonicalXmltvTime(stop!, stopTime))}"`;
+    else if (stop) this.#warn(`Dropped a bad stop time "${stop.slice(0, 40)}" of "${channel}"`);
+    for (const name of ["pdc-start", "vps-start", "showview", "videoplus", "clumpidx"]) {
+      const v = a[name];
+      if (v !== undefined) attrs += ` ${name}="${escapeAttr(v)}"`;
+    }
+    const f = frame(ELEMENTS.get("programme")!, attrs, a);
+    f.programme = {
+      kind: "programme",
+      channel,
+      start,
+      stop: stopTime ? stop : null,
+      startMs: startTime.ms,
+      stopMs: stopTime ? stopTime.ms : null,
+      xml: "",
+    };
+    this.#frames.push(f);
+  }
+
+  #text(t: string): void {
+    if (this.#skip || this.#root !== Root.Open) return;
+    const f = this.#frames.at(-1);
+    if (!f) return;
+    const content = f.spec.content;
+    if (content === "text") f.text += t;
+    else if (content === "mixed") f.text += escapeText(t);
+  }
+
+  #close(): void {
+    if (this.#root !== Root.Open) return;
+    if (this.#skip) {
+      this.#skip--;
+      return;
+    }
+    if (this.#transparent) {
+      this.#transparent--;
+      return;
+    }
+    const f = this.#frames.pop();
+    if (!f) {
+      this.#rootClosePending = true;
+      return;
+    }
+    const spec = f.spec;
+    const name = spec.name;
+    let body: string | null;
+    let text = "";
+    switch (spec.content) {
+      case "empty":
+        body = null;
+        break;
+      case "text":
+        text = f.text.trim();
+        body = escapeText(text);
+        break;
+      case "mixed":
+        body = f.text.trim();
+        break;
+      default:
+        if (spec.need !== -1 && !f.slots![spec.need]) {
+          if (f.channel) {
+            // <!ELEMENT channel (display-name+, …)>: name it after its id.
+            f.slots![spec.need] = `<display-name>${escapeText(f.channel.id)}</display-name>`;
+            f.channel.displayNames.push({ value: f.channel.id });
+          } else if (f.programme) {
+            this.#skipped++;
+            this.#warn(`Skipped a <programme> of "${f.programme.channel}" without a <title>`);
+            return;
+          } else {
+            this.#drop(`${name}> without <${spec.children[spec.need]}`);
+            return;
+          }
+        }
+        body = f.slots!.join("");
+    }
+    const xml = body === null ? `<${name}${f.attrs}/>` : `<${name}${f.attrs}>${body}</${name}>`;
+    if (f.programme) {
+      f.programme.xml = xml;
+      this.#programmes++;
+      this.#out.push(f.programme);
+      return;
+    }
+    if (f.channel) {
+      f.channel.xml = xml;
+      this.#channels++;
+      this.#out.push(f.channel);
+      return;
+    }
+    const parent = this.#frames.at(-1)!;
+    if (parent.channel) {
+      const c = parent.channel;
+      if (name === "display-name") {
+        const lang = f.given.lang;
+        c.displayNames.push(lang === undefined ? { value: text } : { lang, value: text });
+      } else if (name === "icon") c.icons.push(f.given.src);
+      else if (name === "url") c.urls.push(text);
+    }
+    if (parent.spec.content === "mixed") {
+      parent.text += xml;
+      return;
+    }
+    const slot = parent.spec.slot.get(name)!;
+    if (parent.spec.once[slot] && parent.slots![slot]) {
+      this.#drop(`${name}> repeated in <${parent.spec.name}`);
+      return;
+    }
+    parent.slots![slot] += xml;
+  }
+}
+
+function frame(spec: ElementSpec, attrs: string, given: Record<string, string>): Frame {
+  return {
+    spec,
+    attrs,
+    given,
+    text: "",
+    slots: spec.content === "children" ? new Array(spec.children.length).fill("") : null,
+    channel: null,
+    programme: null,
+  };
+}
+
+/** Serialized allowed attributes, or null when a required one is missing or not allowed. */
+function attributes(spec: ElementSpec, given: Record<string, string>): string | null {
+  let out = "";
+  for (const a of spec.attrs) {
+    const v = given[a];
+    if (v === undefined) {
+      if (spec.required.includes(a)) return null;
+      continue;
+    }
+    const allowed = spec.enums[a];
+    if (allowed && !allowed.includes(v.trim())) {
+      if (spec.required.includes(a)) return null;
+      continue;
+    }
+    out += ` ${a}="${escapeAttr(allowed ? v.trim() : v)}"`;
+  }
+  return out;
+}
+
+/** Picks the decoder from a byte-order mark or the XML declaration's encoding (default UTF-8). */
+function decoderFor(head: Uint8Array, warn: (m: string) => void): TextDecoder {
+  if (head[0] === 0xff && head[1] === 0xfe) return new TextDecoder("utf-16le");
+  if (head[0] === 0xfe && head[1] === 0xff) return new TextDecoder("utf-16be");
+  const start = new TextDecoder("latin1").decode(head.subarray(0, 256));
+  const m = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(start);
+  if (m && !/^utf-?8$/i.test(m[1])) {
+    try {
+      return new TextDecoder(m[1]);
+    } catch {
+      warn(`Unknown encoding "${m[1]}": read as UTF-8`);
+    }
+  }
+  return new TextDecoder("utf-8");
+}
+
+/**
+ * Streaming: decodes bytes (UTF-8 unless a BOM or the XML declaration says otherwise) and
+ * yields the items completed by each chunk. Stops reading at `</tv>`. Returns the summary.
+ * Throws XmltvFormatError when the source is not XMLTV.
+ */
+export async function* parseXmltvStream(
+  body: ReadableStream<Uint8Array>,
+  options: XmltvParserOptions = {},
+): AsyncGenerator<XmltvItem[], XmltvSummary> {
+  const parser = new XmltvParser(options);
+  const reader = body.getReader();
+  let decoder: TextDecoder | null = null;
+  const early: string[] = [];
+  let read = true;
+  try {
+    while (!parser.done) {
+      const r = await reader.read();
+      if (r.done) {
+        read = false;
+        break;
+      }
+      decoder ??= decoderFor(r.value, (m) => early.push(m));
+      const items = parser.push(decoder.decode(r.value, { stream: true }));
+      if (items.length) yield items;
+    }
+    if (!parser.done) {
+      const items = parser.push(decoder ? decoder.decode() : "");
+      for (const item of parser.end()) items.push(item);
+      if (items.length) yield items;
+    }
+  } finally {
+    // Stopped early (</tv>, an error, or the consumer broke off): stop the source too.
+    if (read) await reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+  const summary = parser.summary();
+  summary.warnings.unshift(...early);
+  return summary;
+}
+
+/** Parses a whole string (tests, tools). */
+export function parseXmltvText(text: string): { items: XmltvItem[]; summary: XmltvSummary } {
+  const parser = new XmltvParser();
+  const items = parser.push(text);
+  for (const item of parser.end()) items.push(item);
+  return { items, summary: parser.summary() };
+}

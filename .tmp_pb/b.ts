@@ -1,0 +1,290 @@
+/**
+ * Playlist serving benchmark: a 10,000-channel downstream playlist (~2 MB) served by a manager
+ * running as a child process, against nginx serving the same bytes from a file, both loaded by
+ * `wrk -t2 -c16 -d10s`, identity and gzip (nginx `gzip_static on`).
+ * Run alone: deno run -A bench/playlist_serve_bench.ts
+ */
+import { generatePlaylist } from "/work/main/bench/_playlist.ts";
+import { type ManagerProcess, servePlaylist, spawnManager } from "/work/main/bench/import_bench.ts";
+
+/** One wrk run. `ratio` is our rate over nginx's for the same encoding (1 for nginx itself). */
+export interface PlaylistServeRow {
+  server: string;
+  encoding: string;
+  rps: number;
+  ratio: number;
+}
+
+/** What the playlist serving benchmark measured. */
+export interface PlaylistServeResult {
+  rows: PlaylistServeRow[];
+  /** size of the identity body in KB (1,000 bytes) */
+  sizeKb: number;
+}
+
+/** Options of `benchPlaylistServe`. */
+export interface PlaylistServeOptions {
+  /** channels in the playlist; default 10,000 */
+  channels?: number;
+  /** seconds per wrk run; default 10 */
+  seconds?: number;
+}
+
+const CHANNELS = 10_000;
+
+/** A port that was free a moment ago on 127.0.0.1. */
+function freePort(): number {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  return port;
+}
+
+/** Runs a command to its end; throws with its stderr when it fails. */
+async function run(cmd: string, args: string[]): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, stdin: "null", stdout: "piped", stderr: "piped" })
+    .output();
+  const dec = new TextDecoder();
+  if (out.code !== 0) {
+    throw new Error(`${cmd} exited with ${out.code}: ${dec.decode(out.stderr).trim()}`);
+  }
+  return dec.decode(out.stdout);
+}
+
+/** Imports a generated playlist and publishes all its groups; answers the playlist's URL. */
+export async function publishPlaylist(manager: ManagerProcess, channels: number): Promise<string> {
+  const upstream = servePlaylist(generatePlaylist(channels));
+  try {
+    const p = await manager.api<{ id: string }>("POST", "/api/v1/upstream-playlists", {
+      name: "Bench playlist",
+      url: upstream.url,
+      refreshMinutes: 0,
+    });
+    const run = await manager.api<{ id: string }>(
+      "POST",
+      `/api/v1/upstream-playlists/${p.id}/import`,
+    );
+    const until = Date.now() + 120_000;
+    for (;;) {
+      if (Date.now() > until) throw new Error("The import did not finish within 120 s");
+      await new Promise((r) => setTimeout(r, 50));
+      const view = await manager.api<{ lastImport: { id: string; status: string; error: string } }>(
+        "GET",
+        `/api/v1/upstream-playlists/${p.id}`,
+      );
+      const last = view.lastImport;
+      if (!last || last.id !== run.id || last.status === "running") continue;
+      if (last.status !== "ok") throw new Error(`The import failed: ${last.error}`);
+      break;
+    }
+  } finally {
+    await upstream.close();
+  }
+  const groups = await manager.api<{ items: { name: string }[] }>("GET", "/api/v1/groups");
+  // Proxy mode, as devices are usually given: every URL carries the proxy's host and a token.
+  const proxy = await manager.api<{ id: string }>("POST", "/api/v1/proxies", {
+    name: "Bench proxy",
+    internalUrl: "http://127.0.0.1",
+    internalPort: 8089,
+    externalUrl: "http://tv.example.net",
+    externalPort: 8089,
+  });
+  const d = await manager.api<{ playlistUrl: string }>("POST", "/api/v1/downstream-playlists", {
+    name: "Bench",
+    streamMode: "proxy",
+    proxyId: proxy.id,
+    groups: [...new Set(groups.items.map((g) => g.name))],
+  });
+  const u = new URL(d.playlistUrl);
+  return `${manager.base}${u.pathname}${u.search}`;
+}
+
+/** CPU time a process has used so far, in clock ticks (1/100 s), from /proc/<pid>/stat. */
+function cpuTicks(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(f[11]) + Number(f[12]);
+}
+
+/**
+ * Waits until a process has been idle (under 3% of a core) for two seconds in a row: after an
+ * import the manager fetches the playlist's logos in the background, which is not what we
+ * measure here.
+ */
+export async function waitIdle(pid: number, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let quiet = 0;
+  let last = cpuTicks(pid);
+  while (quiet < 2) {
+    if (Date.now() > until) throw new Error(`Process ${pid} did not become idle`);
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = cpuTicks(pid);
+    quiet = now - last < 3 ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
+/** A running nginx serving one directory's files. */
+interface Nginx {
+  url(file: string): string;
+  close(): Promise<void>;
+}
+
+/** Starts Debian's nginx (one worker, sendfile, gzip_static) on a free loopback port. */
+async function startNginx(dir: string): Promise<Nginx> {
+  const port = freePort();
+  const conf = `${dir}/nginx.conf`;
+  // The worker runs as nobody when we are root: it must be able to read the files.
+  const user = Deno.uid() === 0 ? "user nobody nogroup;" : "";
+  await Deno.writeTextFile(
+    conf,
+    `${user}
+daemon off;
+master_process on;
+worker_processes 1;
+error_log ${dir}/error.log warn;
+pid ${dir}/nginx.pid;
+events { worker_connections 1024; }
+http {
+  types { audio/x-mpegurl m3u; }
+  default_type application/octet-stream;
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path ${dir}/tmp_body;
+  proxy_temp_path ${dir}/tmp_proxy;
+  fastcgi_temp_path ${dir}/tmp_fastcgi;
+  uwsgi_temp_path ${dir}/tmp_uwsgi;
+  scgi_temp_path ${dir}/tmp_scgi;
+  server {
+    listen 127.0.0.1:${port};
+    root ${dir}/www;
+    location / { gzip_static on; }
+  }
+}
+`,
+  );
+  const child = new Deno.Command("/usr/sbin/nginx", {
+    args: ["-p", `${dir}/`, "-e", `${dir}/error.log`, "-c", conf],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let stderr = "";
+  const drained = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
+    new WritableStream({ write: (t) => void (stderr = (stderr + t).slice(-4000)) }),
+  ).catch(() => {});
+  const close = async () => {
+    try {
+      // SIGQUIT would wait for keep-alive clients; SIGTERM is nginx's fast shutdown.
+      child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await child.status;
+    await drained;
+  };
+  const base = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${base}/`);
+      await res.body?.cancel();
+      break;
+    } catch {
+      if (Date.now() > until) {
+        await close();
+        throw new Error(`nginx did not start: ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return { url: (file) => `${base}/${file}`, close };
+}
+
+/** Runs wrk against a URL; answers its Requests/sec. */
+async function wrk(url: string, seconds: number, gzip: boolean): Promise<number> {
+  const headers = gzip ? ["-H", "Accept-Encoding: gzip"] : [];
+  const out = await run("wrk", ["-t2", "-c16", `-d${seconds}s`, ...headers, url]);
+  const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  if (!m) throw new Error(`No Requests/sec in wrk's output:\n${out}`);
+  if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`wrk saw errors:\n${out}`);
+  return Number(m[1]);
+}
+
+/** Checks that a URL answers the expected bytes in the given encoding. */
+async function expectBody(url: string, gzip: boolean, want: Uint8Array): Promise<void> {
+  const res = await fetch(url, { headers: { "accept-encoding": gzip ? "gzip" : "identity" } });
+  const body = new Uint8Array(await res.arrayBuffer());
+  const enc = res.headers.get("content-encoding");
+  if (res.status !== 200 || (gzip ? enc !== "gzip" : enc !== null)) {
+    throw new Error(`${url} answered ${res.status} with content-encoding ${enc}`);
+  }
+  if (body.length !== want.length || !body.every((b, i) => b === want[i])) {
+    throw new Error(`${url} answered other bytes than the manager's playlist`);
+  }
+}
+
+/** Measures our playlist endpoint against nginx's static file serving of the same bytes. */
+export async function benchPlaylistServe(
+  options: PlaylistServeOptions = {},
+): Promise<PlaylistServeResult> {
+  const channels = options.channels ?? CHANNELS;
+  const seconds = options.seconds ?? 10;
+  const dir = await Deno.makeTempDir({ prefix: "iptv-serve-bench-" });
+  let manager: ManagerProcess | null = null;
+  let nginx: Nginx | null = null;
+  try {
+    manager = await spawnManager();
+    const ours = await publishPlaylist(manager, channels);
+    await waitIdle(manager.pid);
+    const res = await fetch(ours, { headers: { "accept-encoding": "identity" } });
+    if (!res.ok) throw new Error(`The playlist answered ${res.status}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    await Deno.mkdir(`${dir}/www`);
+    await Deno.writeFile(`${dir}/www/playlist.m3u`, bytes);
+    await run("gzip", ["-k", `${dir}/www/playlist.m3u`]);
+    await Deno.chmod(dir, 0o755);
+    await Deno.chmod(`${dir}/www`, 0o755);
+    await Deno.chmod(`${dir}/www/playlist.m3u`, 0o644);
+    await Deno.chmod(`${dir}/www/playlist.m3u.gz`, 0o644);
+    nginx = await startNginx(dir);
+    const theirs = nginx.url("playlist.m3u");
+    for (const gzip of [false, true]) {
+      await expectBody(ours, gzip, bytes);
+      await expectBody(theirs, gzip, bytes);
+    }
+
+    const rows: PlaylistServeRow[] = [];
+    for (const gzip of [false, true]) {
+      const encoding = gzip ? "gzip" : "identity";
+      const base = await wrk(theirs, seconds, gzip);
+      const rps = await wrk(ours, seconds, gzip);
+      rows.push({ server: "nginx", encoding, rps: base, ratio: 1 });
+      rows.push({ server: "manager", encoding, rps, ratio: rps / base });
+    }
+    return { rows, sizeKb: bytes.length / 1000 };
+  } finally {
+    await nginx?.close();
+    await manager?.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** The result as a Markdown table. */
+export function playlistServeTable(r: PlaylistServeResult): string {
+  const lines = [
+    `Playlist of ${r.sizeKb.toFixed(0)} KB, wrk -t2 -c16`,
+    "",
+    "| server | encoding | requests/s | vs nginx |",
+    "|---|---|---:|---:|",
+    ...r.rows.map((row) =>
+      `| ${row.server} | ${row.encoding} | ${row.rps.toFixed(0)} | ${row.ratio.toFixed(2)}x |`
+    ),
+  ];
+  return lines.join("\n");
+}
+
+if (import.meta.main) {
+  console.log(playlistServeTable(await benchPlaylistServe()));
+}

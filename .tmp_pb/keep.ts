@@ -1,0 +1,11 @@
+import { publishPlaylist, waitIdle } from "./b.ts";
+import { spawnManager } from "/work/main/bench/import_bench.ts";
+const m = await spawnManager();
+const url = await publishPlaylist(m, 10_000);
+await waitIdle(m.pid);
+const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+await Deno.writeFile("/tmp/pb/ng/www/playlist.m3u", bytes);
+await Deno.writeTextFile("/tmp/pb/url", url + "\n" + m.pid + "\n");
+console.log("ready", url, m.pid);
+Deno.addSignalListener("SIGTERM", async () => { await m.close(); Deno.exit(0); });
+await new Promise(() => {});

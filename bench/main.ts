@@ -1,0 +1,192 @@
+/**
+ * Runs every benchmark in one go (`deno task bench`): prints each figure beside its target and,
+ * where there is one, a peer's figure, as Markdown tables, and writes them to bench/results.md.
+ */
+import { benchImport, type ImportBenchResult, spawnManager, waitIdle } from "./import_bench.ts";
+import { benchSearch, type SearchRow } from "./search_bench.ts";
+
+const IMPORT_TARGET_MS = 3000;
+const RSS_TARGET_MB = 250;
+const PAGE_TARGET_MS = 100;
+const PARSE_BENCH = new URL("./m3u_parse_bench.ts", import.meta.url);
+
+/** What bench/m3u_parse_bench.ts exports (written separately; loaded only when present). */
+interface M3uParseBench {
+  benchM3uParse(): Promise<{
+    rows: { parser: string; ms: number; entries: number; mbPerS: number }[];
+    sizeMb: number;
+  }>;
+}
+
+function verdict(ok: boolean): string {
+  return ok ? "met" : "**missed**";
+}
+
+function s(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function mb(n: number): string {
+  return `${Math.round(n)} MB`;
+}
+
+function loadAverage(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "unknown";
+  }
+}
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+async function parseSection(): Promise<string> {
+  const exists = await Deno.stat(PARSE_BENCH).then(() => true, () => false);
+  if (!exists) return "## M3U parse\n\nSkipped: bench/m3u_parse_bench.ts does not exist yet.";
+  let mod: M3uParseBench;
+  try {
+    // A specifier in a variable: the type check does not depend on a file owned elsewhere.
+    const specifier = PARSE_BENCH.href;
+    mod = await import(specifier) as M3uParseBench;
+  } catch (err) {
+    return `## M3U parse\n\nSkipped: bench/m3u_parse_bench.ts did not load (${
+      (err as Error).message.split("\n")[0]
+    }).`;
+  }
+  const { rows, sizeMb } = await mod.benchM3uParse();
+  const ours = rows[0];
+  const fastestPeer = Math.min(...rows.slice(1).map((r) => r.ms));
+  const ratio = fastestPeer / ours.ms;
+  return [
+    `## M3U parse (${sizeMb} MB of the real playlists in testdata/m3u, median after warm-up)`,
+    "",
+    table(
+      ["Parser", "Time", "Entries", "MB/s"],
+      rows.map((r) => [r.parser, `${r.ms} ms`, String(r.entries), String(r.mbPerS)]),
+    ),
+    "",
+    table(["Measure", "Ours", "Target", "Peer", "Verdict"], [[
+      "speed against the fastest npm parser",
+      `${ratio.toFixed(1)}x`,
+      "≥ 2x",
+      `${fastestPeer} ms`,
+      verdict(ratio >= 2),
+    ]]),
+  ].join("\n");
+}
+
+function importSection(r: ImportBenchResult): string {
+  const download = `download ${s(r.downloadMs)}${
+    r.curlMs === null ? "" : ` (curl ${s(r.curlMs)})`
+  } + parse alone ${s(r.parseStreamMs)}`;
+  const rows = ([["first import", r.first], ["re-import (same file)", r.second]] as const)
+    .flatMap(([name, f]) => [
+      [
+        `${name}: request to completed run`,
+        s(f.ms),
+        `≤ ${s(IMPORT_TARGET_MS)}`,
+        download,
+        verdict(f.ms <= IMPORT_TARGET_MS),
+      ],
+      [
+        `${name}: peak RSS of the manager during the run`,
+        mb(f.peakRssMb),
+        `≤ ${RSS_TARGET_MB} MB`,
+        `manager before the first import: ${mb(r.startRssMb)}`,
+        verdict(f.peakRssMb <= RSS_TARGET_MB),
+      ],
+    ]);
+  const detail = ([["first import", r.first], ["re-import", r.second]] as const).map((
+    [name, f],
+  ) => [
+    name,
+    s(f.runMs),
+    s(f.observedMs),
+    `${f.counts.added} / ${f.counts.kept} / ${f.counts.missing}`,
+    mb(f.peakAfterMb),
+    s(f.busyAfterMs),
+  ]);
+  return [
+    `## Import of a generated ${r.entries.toLocaleString("en")}-entry playlist (${
+      r.sizeMb.toFixed(1)
+    } MB over HTTP on 127.0.0.1, ${r.first.counts.groups} groups)`,
+    "",
+    "No runnable peer IPTV manager exists here: the peer column shows what the same file costs",
+    "to download (Deno fetch, and curl) and to parse alone (parseM3uStream), i.e. the floor.",
+    "",
+    table(["Measure", "Ours", "Target", "Peer / floor", "Verdict"], rows),
+    "",
+    table(
+      [
+        "Run",
+        "run.durationMs",
+        "seen done by a poll",
+        "added / kept / missing",
+        "peak RSS incl. work after the run",
+        "manager busy after the run",
+      ],
+      detail,
+    ),
+    "",
+    `Parse of the same text in one string (parseM3uText): ${s(r.parseTextMs)}. ` +
+    `Idle RSS of the manager holding the channels after both imports: ${mb(r.idleRssMb)}.`,
+  ].join("\n");
+}
+
+function searchSection(rows: SearchRow[], channels: number): string {
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  return [
+    `## Channel search over ${channels.toLocaleString("en")} channels (50 a page, ${
+      rows[0]?.runs ?? 0
+    } requests each after 3 warm-ups)`,
+    "",
+    table(
+      ["Request", "Query", "Matches", "Median", "p95", "Size", "Target", "Verdict"],
+      rows.map((r) => [
+        r.endpoint === "API" ? "GET /api/v1/channels" : "GET /admin/channels",
+        r.label,
+        r.total === null ? "" : String(r.total),
+        ms(r.medianMs),
+        ms(r.p95Ms),
+        `${r.kb.toFixed(0)} KB`,
+        `< ${PAGE_TARGET_MS} ms`,
+        verdict(r.p95Ms < PAGE_TARGET_MS && r.medianMs < PAGE_TARGET_MS),
+      ]),
+    ),
+  ].join("\n");
+}
+
+if (import.meta.main) {
+  const started = new Date();
+  const loadBefore = loadAverage();
+  const sections: string[] = [];
+  const emit = (text: string) => {
+    console.log(`\n${text}`);
+    sections.push(text);
+  };
+  emit(await parseSection());
+  const manager = await spawnManager();
+  try {
+    const imported = await benchImport(manager);
+    emit(importSection(imported));
+    await waitIdle(manager);
+    emit(searchSection(await benchSearch(manager), imported.first.counts.channels));
+  } finally {
+    await manager.close();
+  }
+  const header = [
+    "# Benchmarks",
+    "",
+    `Run ${started.toISOString()} with \`deno task bench\` (Deno ${Deno.version.deno}, ` +
+    `${navigator.hardwareConcurrency} cores, load average ${loadBefore} before and ` +
+    `${loadAverage()} after). The manager runs as its own process (\`deno run -A ` +
+    "manager/main.ts`, fresh DATA_DIR); the upstream server and the clients run in the " +
+    "benchmark's process.",
+  ].join("\n");
+  const out = new URL("./results.md", import.meta.url);
+  await Deno.writeTextFile(out, `${header}\n\n${sections.join("\n\n")}\n`);
+  console.log(`\nWritten to ${out.pathname}`);
+}
