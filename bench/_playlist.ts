@@ -1,14 +1,17 @@
 /** A generated, realistic M3U playlist for the import and search benchmarks (deterministic). */
 
+// deno-fmt-ignore
 const COUNTRIES = [
-  "US", "UK", "CA", "AU", "DE", "FR", "ES", "IT", "NL", "BE", "PT", "BR", "MX",
-  "AR", "IN", "PK", "TR", "PL", "RO", "GR", "SE", "NO", "DK", "FI", "IE",
-]; // deno-fmt-ignore
+  "US", "UK", "CA", "AU", "DE", "FR", "ES", "IT", "NL", "BE", "PT", "BR", "MX", "AR", "IN", "PK",
+  "TR", "PL", "RO", "GR", "SE", "NO", "DK", "FI", "IE",
+];
+// deno-fmt-ignore
 const CATEGORIES = [
   "News", "Sports", "Movies", "Series", "Kids", "Music", "Documentary", "Entertainment",
   "Lifestyle", "Religious", "Business", "Weather", "Cooking", "Travel", "Comedy", "Classic",
   "Science", "Shopping", "Local", "Events",
-]; // deno-fmt-ignore
+];
+// deno-fmt-ignore
 const BRANDS = [
   "Alpha", "Atlas", "Aurora", "Beacon", "Blue", "Bright", "Capital", "Central", "Channel",
   "City", "Coast", "Crown", "Delta", "Eagle", "Echo", "Empire", "Falcon", "First", "Galaxy",
@@ -16,7 +19,7 @@ const BRANDS = [
   "Metro", "Nation", "Nova", "Ocean", "Omega", "Orbit", "Pacific", "Phoenix", "Pioneer",
   "Planet", "Prime", "Pulse", "Quest", "Radiant", "Royal", "Sky", "Star", "Summit", "Sun",
   "Titan", "Unity", "Vista",
-]; // deno-fmt-ignore
+];
 const QUALITIES = ["", "", " HD", " FHD", " SD", " 4K"];
 
 /** A word found in only a handful of channel names, for the "rare word" search. */

@@ -126,6 +126,8 @@ export interface ImportFigures {
   observedMs: number;
   /** the run's own durationMs */
   runMs: number;
+  /** CPU time (user + system, all threads) the manager used from the request to finishedAt */
+  cpuMs: number;
   /** highest RSS sampled (every 20 ms) from the request to finishedAt */
   peakRssMb: number;
   /** VmHWM once the manager went idle again: includes work started by the import's end */
@@ -171,11 +173,16 @@ interface PlaylistView {
 }
 
 /** Serves the playlist on 127.0.0.1 port 0 (from this process), returns its URL. */
-export function servePlaylist(bytes: Uint8Array<ArrayBuffer>): { url: string; close(): Promise<void> } {
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () =>
-    new Response(bytes, {
-      headers: { "content-type": "audio/x-mpegurl", "content-length": String(bytes.length) },
-    }));
+export function servePlaylist(
+  bytes: Uint8Array<ArrayBuffer>,
+): { url: string; close(): Promise<void> } {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () =>
+      new Response(bytes, {
+        headers: { "content-type": "audio/x-mpegurl", "content-length": String(bytes.length) },
+      }),
+  );
   return { url: `http://127.0.0.1:${server.addr.port}/bench.m3u`, close: () => server.shutdown() };
 }
 
@@ -235,8 +242,10 @@ async function importOnce(
   entries: number,
 ): Promise<ImportFigures> {
   manager.resetPeak();
-  const samples: [number, number][] = [];
-  const sampler = setInterval(() => samples.push([Date.now(), manager.memory().rssMb]), 20);
+  const samples: [number, number, number][] = [];
+  const sample = () => samples.push([Date.now(), manager.memory().rssMb, manager.cpuMs()]);
+  const sampler = setInterval(sample, 20);
+  sample();
   const wall0 = Date.now();
   const t0 = performance.now();
   try {
@@ -258,12 +267,15 @@ async function importOnce(
       const observedMs = performance.now() - t0;
       const finished = Date.parse(last.finishedAt ?? "");
       clearInterval(sampler);
-      const peakRssMb = Math.max(...samples.filter(([t]) => t <= finished).map(([, mb]) => mb));
+      const during = samples.filter(([t]) => t <= finished);
+      const peakRssMb = Math.max(...during.map(([, mb]) => mb));
+      const cpuMs = during[during.length - 1][2] - samples[0][2];
       const lastBusy = await waitIdle(manager);
       return {
         ms: finished - wall0,
         observedMs,
         runMs: last.durationMs ?? NaN,
+        cpuMs,
         peakRssMb,
         peakAfterMb: manager.memory().peakMb,
         busyAfterMs: Math.max(0, lastBusy - finished),

@@ -39,7 +39,7 @@ function loadAverage(): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`;
   return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
@@ -104,6 +104,7 @@ function importSection(r: ImportBenchResult): string {
   ) => [
     name,
     s(f.runMs),
+    s(f.cpuMs),
     s(f.observedMs),
     `${f.counts.added} / ${f.counts.kept} / ${f.counts.missing}`,
     mb(f.peakAfterMb),
@@ -123,6 +124,7 @@ function importSection(r: ImportBenchResult): string {
       [
         "Run",
         "run.durationMs",
+        "manager CPU during the run",
         "seen done by a poll",
         "added / kept / missing",
         "peak RSS incl. work after the run",

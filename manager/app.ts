@@ -1,5 +1,6 @@
 /** The manager's Hono app: pages behind a login, the JSON API, health and static files. */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { createApi } from "./api/mod.ts";
 import { type ManagerEnv, requirePageLogin } from "./auth.ts";
 import type { ManagerDeps } from "./deps.ts";
@@ -30,6 +31,8 @@ function hostAllowed(allowed: string[], host: string | undefined): boolean {
 /** Builds the manager app. */
 export function createManagerApp(deps: ManagerDeps) {
   const app = new Hono<ManagerEnv>();
+  // No form or API body of ours comes near this; a bigger one is refused before it is read.
+  app.use("*", bodyLimit({ maxSize: 4 * 1048576, onError: (c) => c.text("Request too large", 413) }));
   app.use("*", async (c, next) => {
     if (!hostAllowed(deps.config.allowedHosts, c.req.header("host"))) {
       return c.text("Bad request: this host name is not in ALLOWED_HOSTS", 400);

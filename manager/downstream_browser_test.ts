@@ -119,13 +119,37 @@ Deno.test(
       assert.ok(await heading.isVisible(), "the channel count is shown");
       const viewGroups = await page.locator("tbody tr td:nth-child(3)").allInnerTexts();
       assert.deepEqual(viewGroups, expected.map((e) => e.group));
+      assert.equal(
+        (await page.getByTestId("streams").innerText()).trim(),
+        "Streams through proxy Living room at http://tv.example:9000.",
+      );
       await page.screenshot({ path: `${SHOTS}/ds-view.png`, fullPage: true });
+
+      // The proxy is in use now: deleting it is refused with an error, not a cheerful flash.
+      await page.getByRole("navigation").getByRole("link", { name: "Proxies" }).click();
+      await page.locator("tbody tr", { hasText: "Living room" })
+        .getByRole("button", { name: "Delete" }).click();
+      assert.match(
+        (await page.getByRole("alert").textContent()) ?? "",
+        /Cannot delete proxy "Living room": used by playlist "Kitchen TV"/,
+      );
+      assert.equal(await page.locator("tbody tr", { hasText: "Living room" }).count(), 1);
+      await page.screenshot({ path: `${SHOTS}/ds-proxy-in-use.png` });
+      await page.goto(viewUrl);
 
       // Open the first channel and give it a display name.
       const original = expected[0].name;
       await page.getByRole("link", { name: original, exact: true }).first().click();
       await page.waitForURL(/\/admin\/channels\/[0-9A-Z]+$/);
+      // Half a guide mapping is refused, not dropped without a word.
       await page.getByLabel("Display name").fill("My Renamed Channel");
+      await page.getByLabel("Guide id", { exact: true }).fill("some-guide");
+      await page.getByRole("button", { name: "Save overrides" }).click();
+      await page.getByText("Give both the guide id and the guide channel id, or neither")
+        .waitFor();
+      assert.equal(await page.getByLabel("Display name").inputValue(), "My Renamed Channel");
+      await page.screenshot({ path: `${SHOTS}/ds-channel-invalid.png`, fullPage: true });
+      await page.getByLabel("Guide id", { exact: true }).fill("");
       await page.getByRole("button", { name: "Save overrides" }).click();
       await page.waitForURL(/flash=Overrides\+saved/);
       assert.equal(await flash(page), "Overrides saved");
@@ -147,6 +171,9 @@ Deno.test(
         "Holland",
       );
       const inSecond = expected.filter((e) => e.group === CHOSEN[1]).length;
+      await page.getByLabel("Number its channels from").fill("-5");
+      await page.getByRole("button", { name: `Renumber ${inSecond} channels` }).click();
+      await page.getByText("A whole number from 0 to 1000000").waitFor();
       await page.getByLabel("Number its channels from").fill("500");
       await page.getByRole("button", { name: `Renumber ${inSecond} channels` }).click();
       await page.waitForURL(/flash=Numbered/);

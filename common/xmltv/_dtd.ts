@@ -59,7 +59,16 @@ const DEFS: Record<string, Def> = {
   //   previously-shown?, premiere?, last-chance?, new?, subtitles*, rating*, star-rating*,
   //   review*, image*)>
   programme: {
-    attrs: ["start", "stop", "pdc-start", "vps-start", "showview", "videoplus", "channel", "clumpidx"],
+    attrs: [
+      "start",
+      "stop",
+      "pdc-start",
+      "vps-start",
+      "showview",
+      "videoplus",
+      "channel",
+      "clumpidx",
+    ],
     required: ["start", "channel"],
     content: "children",
     children: [

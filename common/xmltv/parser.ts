@@ -116,7 +116,12 @@ class AmpFixer {
     let s = this.#carry + chunk;
     this.#carry = "";
     if (!last) {
-      const tail = Math.max(s.lastIndexOf("&"), s.lastIndexOf("<"), s.lastIndexOf("]"));
+      let tail = Math.max(s.lastIndexOf("&"), s.lastIndexOf("<"));
+      const bracket = s.lastIndexOf("]");
+      // "]]" | ">" must travel together for the end of a CDATA section to be seen.
+      if (bracket > tail) {
+        tail = bracket > 0 && s.charCodeAt(bracket - 1) === 93 ? bracket - 1 : bracket;
+      }
       if (tail !== -1 && tail >= s.length - 32) {
         this.#carry = s.slice(tail);
         s = s.slice(0, tail);
@@ -170,7 +175,7 @@ const enum Root {
 
 /** Parses XMLTV text pushed in chunks; `push` and `end` return the completed items. */
 export class XmltvParser {
-  #sax: SaxesParser;
+  #sax: SaxesParser<{ xmlns: false; position: false }>;
   #amp = new AmpFixer();
   #frames: Frame[] = [];
   #skip = 0;
@@ -190,7 +195,10 @@ export class XmltvParser {
 
   constructor(options: XmltvParserOptions = {}) {
     this.#maxWarnings = options.maxWarnings ?? 20;
-    const sax = new SaxesParser({ position: false });
+    const sax = new SaxesParser<{ xmlns: false; position: false }>({
+      xmlns: false,
+      position: false,
+    });
     sax.ENTITIES = new Proxy(ENTITIES, {
       get: (t, name: string) => {
         const v = t[name];

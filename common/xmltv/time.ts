@@ -73,7 +73,7 @@ function parseCanonical(s: string): XmltvTime | null {
 
 /**
  * Parses an XMLTV time. Missing digits are padded (month and day with 01, the rest with 0);
- * a missing or unknown zone is read as UTC. Null when there is no valid date at all.
+ * a missing offset or an unknown zone name is read as UTC. Null when it is not a time.
  */
 export function parseXmltvTime(raw: string): XmltvTime | null {
   if (raw.length === 20) {
@@ -114,7 +114,7 @@ export function parseXmltvTime(raw: string): XmltvTime | null {
       if (rest in ZONES) {
         ms -= ZONES[rest] * 60_000;
         zoned = true;
-      }
+      } else if (!/^[A-Z]{1,6}$/.test(rest)) return null;
     }
   }
   return { ms, zoned, canonical: false };

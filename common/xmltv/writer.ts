@@ -1,9 +1,14 @@
 /** Writing XMLTV: escaping, the document head and foot, `<channel>` elements, re-labelled programmes. */
 
-// Characters XML 1.0 (§2.2 Char) does not allow, plus the ones that need escaping.
+// Characters XML 1.0 (§2.2 Char) does not allow, plus the ones that need escaping. Matching
+// control characters is the point of these expressions.
+// deno-lint-ignore no-control-regex
 const TEXT_SPECIAL = /[&<>\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+// deno-lint-ignore no-control-regex
 const TEXT_SPECIAL_G = /[&<>\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+// deno-lint-ignore no-control-regex
 const ATTR_SPECIAL = /[&<>"\u0000-\u001f\ufffe\uffff]/;
+// deno-lint-ignore no-control-regex
 const ATTR_SPECIAL_G = /[&<>"\u0000-\u001f\ufffe\uffff]/g;
 
 function replaceChar(c: string): string {
@@ -73,12 +78,32 @@ export function guideFooter(): string {
 }
 
 /** One `<channel>` element: id, display-name(s), optional icon src; text escaped. */
-export function channelXml(c: { id: string; displayNames: string[]; icon?: string | null }): string {
+export function channelXml(
+  c: { id: string; displayNames: string[]; icon?: string | null },
+): string {
   // The DTD requires at least one display-name: fall back to the id.
   const names = c.displayNames.length ? c.displayNames : [c.id];
   let out = `<channel id="${escapeAttr(c.id)}">`;
   for (const n of names) out += `<display-name>${escapeText(n)}</display-name>`;
   if (c.icon) out += `<icon src="${escapeAttr(c.icon)}"/>`;
+  return out + "</channel>";
+}
+
+/** A `<channel>` element with language-tagged display names, icons and URLs (DTD order). */
+export function channelElementXml(c: {
+  id: string;
+  displayNames: { lang?: string; value: string }[];
+  icons: string[];
+  urls: string[];
+}): string {
+  const names = c.displayNames.length ? c.displayNames : [{ value: c.id }];
+  let out = `<channel id="${escapeAttr(c.id)}">`;
+  for (const n of names) {
+    const lang = n.lang === undefined ? "" : ` lang="${escapeAttr(n.lang)}"`;
+    out += `<display-name${lang}>${escapeText(n.value)}</display-name>`;
+  }
+  for (const src of c.icons) out += `<icon src="${escapeAttr(src)}"/>`;
+  for (const url of c.urls) out += `<url>${escapeText(url)}</url>`;
   return out + "</channel>";
 }
 

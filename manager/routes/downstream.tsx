@@ -144,7 +144,7 @@ export function downstreamRoutes(deps: ManagerDeps) {
           <summary class="hint">Known groups ({groups.length})</summary>
           <pre
             class="copy"
-            style="max-width:36rem"
+            style="max-width:36rem;overflow-wrap:anywhere"
             data-testid="known-groups"
           >{groups.join("\n")}</pre>
         </details>
@@ -239,6 +239,7 @@ export function downstreamRoutes(deps: ManagerDeps) {
                       <a href={`/admin/downstream/${p.id}/view`}>{p.name}</a>
                       {!p.enabled && (
                         <>
+                          {" "}
                           <span class="badge off">disabled</span>
                         </>
                       )}

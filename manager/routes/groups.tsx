@@ -65,6 +65,7 @@ export function groupRoutes(deps: ManagerDeps) {
                         </a>
                         {!g.present && (
                           <>
+                            {" "}
                             <span class="badge failed">gone upstream</span>
                           </>
                         )} <a class="hint" href={`/admin/groups/${g.id}`}>rename, renumber</a>

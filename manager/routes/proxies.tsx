@@ -17,6 +17,8 @@ import { joinPort } from "../services/downstream.ts";
 
 type Values = Record<string, string>;
 
+const WRAP = "overflow-wrap:anywhere";
+
 /** Routes of the proxy pages. */
 export function proxyRoutes(deps: ManagerDeps) {
   const app = new Hono<ManagerEnv>();
@@ -96,8 +98,9 @@ export function proxyRoutes(deps: ManagerDeps) {
                       <a href={`/admin/proxies/${p.id}`}>{p.name}</a>{" "}
                       <span class="badge">{p.source}</span>
                     </td>
-                    <td>{joinPort(p.externalUrl, p.externalPort)}</td>
-                    <td class="opt">{joinPort(p.internalUrl, p.internalPort)}</td>
+                    {/* Addresses have no spaces to wrap at; on a phone they would push the row out. */}
+                    <td style={WRAP}>{joinPort(p.externalUrl, p.externalPort)}</td>
+                    <td class="opt" style={WRAP}>{joinPort(p.internalUrl, p.internalPort)}</td>
                     <td class="opt">{formatTime(p.lastSeenAt, deps.config.timeZone)}</td>
                     <td>
                       <form method="post" action={`/admin/proxies/${p.id}/delete`} class="inline">
