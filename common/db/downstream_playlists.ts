@@ -94,3 +94,14 @@ export async function deleteDownstreamPlaylist(kv: Deno.Kv, id: string): Promise
   await kv.atomic().delete(downstreamPlaylistKey(id)).delete(downstreamPlaylistsByNameKey(p.name))
     .commit();
 }
+
+/** True when the token belongs to an enabled downstream playlist (guards the whole-guide URLs). */
+export async function isPlaylistToken(kv: Deno.Kv, token: string): Promise<boolean> {
+  const enc = new TextEncoder().encode(token);
+  let found = false;
+  for (const p of await listDownstreamPlaylists(kv)) {
+    // Compare against every playlist: the time taken does not tell which one matched.
+    if (timingSafeEqual(new TextEncoder().encode(p.token), enc) && p.enabled) found = true;
+  }
+  return found;
+}

@@ -405,8 +405,11 @@ async function importGeneration(
         }
         seenGroups.add(gName);
         const tvg = e.attrs["tvg-id"];
-        const prev = (tvg ? claim(old, old.byTvg, tvg, "name", e.name) : null) ??
-          claim(old, old.byUrl, e.url) ?? claim(old, old.byName, e.name, "group", gName);
+        // First import: nothing to match (a lookup still costs hashing three new strings).
+        const prev = !old.all.length
+          ? null
+          : (tvg ? claim(old, old.byTvg, tvg, "name", e.name) : null) ??
+            claim(old, old.byUrl, e.url) ?? claim(old, old.byName, e.name, "group", gName);
         if (prev) reuseEqualParts(e, prev);
         const ch: Channel = {
           id: prev?.id ?? newId(),

@@ -91,6 +91,7 @@ export function serveRendered(
   req: Request,
   r: Rendered,
   extra: Record<string, string> = {},
+  opts: { compress?: boolean } = {},
 ): Response {
   const headers: Record<string, string> = {
     "content-type": r.contentType,
@@ -103,7 +104,9 @@ export function serveRendered(
   if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === r.etag)) {
     return new Response(null, { status: 304, headers });
   }
-  const accepts = /\bgzip\b/i.test(req.headers.get("accept-encoding") ?? "");
+  // compress: false serves `body` as it is (a .gz file is gzip data, not a gzip encoding).
+  const accepts = opts.compress !== false &&
+    /\bgzip\b/i.test(req.headers.get("accept-encoding") ?? "");
   const bytes = accepts ? r.gzip : r.body;
   // A stream body would go out chunked; the length is known, so say it (RFC 9112 §6.3).
   headers["content-length"] = String(bytes.length);

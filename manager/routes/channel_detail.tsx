@@ -9,6 +9,8 @@ import type { ManagerEnv } from "../auth.ts";
 import { Field, type FieldErrors, fieldErrors } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
+import { matchGuide } from "../output/guide_map.ts";
+import { guideIndex } from "../services/guides.ts";
 import { getChannelOverride, putChannelOverride } from "../services/overrides.ts";
 
 const OverrideForm = z.object({
@@ -38,11 +40,21 @@ export function channelDetailRoutes(deps: ManagerDeps) {
   ) => {
     const ch = deps.index.get(id);
     if (!ch) throw new NotFoundError(`Channel ${id} was not found`);
-    const [o, playlist, group] = await Promise.all([
+    const [o, playlist, group, guides] = await Promise.all([
       getChannelOverride(deps, id),
       getUpstreamPlaylist(deps.kv, ch.playlistId),
       getGroup(deps.kv, ch.playlistId, ch.groupId),
+      guideIndex(deps),
     ]);
+    const match = matchGuide(guides, {
+      channel: ch,
+      name: o.name || ch.name,
+      group: o.group || group.name,
+      number: o.number ?? null,
+      tvgId: o.tvgId || ch.attrs["tvg-id"] || "",
+      logo: o.logo || ch.attrs["tvg-logo"] || "",
+      override: o,
+    });
     const v = opts.values ?? {
       name: o.name ?? "",
       group: o.group ?? "",
@@ -99,6 +111,12 @@ export function channelDetailRoutes(deps: ManagerDeps) {
               </tr>
             </tbody>
           </table>
+        </div>
+        <div class="card" data-testid="guide-match">
+          <strong>Guide data:</strong>{" "}
+          {match
+            ? `channel "${match.info.id}" of guide "${match.epg.name}" (found by ${match.by})`
+            : "none found. Set a tvg-id the guides know, or map it below by guide id and channel id."}
         </div>
         <form method="post" class="card" action={`/admin/channels/${id}`}>
           <h2>Overrides</h2>

@@ -9,8 +9,8 @@ import type { ManagerEnv } from "../auth.ts";
 import { Field, type FieldErrors, fieldErrors, TextArea } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
+import { mappedDownstream } from "../services/guides.ts";
 import {
-  assembleDownstream,
   downstreamViewById,
   downstreamViews,
   joinPort,
@@ -278,7 +278,7 @@ export function downstreamRoutes(deps: ManagerDeps) {
   app.get("/:id/view", async (c) => {
     const p = await downstreamViewById(deps, c.req.param("id"));
     const [channels, proxy] = await Promise.all([
-      assembleDownstream(deps, p),
+      mappedDownstream(deps, p),
       p.streamMode === "proxy" && p.proxyId
         ? getProxy(deps.kv, p.proxyId).catch((err) => {
           if (err instanceof NotFoundError) return null;
@@ -286,6 +286,7 @@ export function downstreamRoutes(deps: ManagerDeps) {
         })
         : null,
     ]);
+    const noGuide = channels.filter((r) => !r.match).length;
     // A URL has no spaces to wrap at; without this it runs out of its box on a phone.
     const wrap = "overflow-wrap:anywhere";
     return page(
@@ -333,6 +334,12 @@ export function downstreamRoutes(deps: ManagerDeps) {
         </div>
         <div class="card">
           <h2>{channels.length} channels</h2>
+          <p data-testid="guide-summary">
+            {noGuide === 0
+              ? "Every channel has guide data."
+              : `${noGuide} of ${channels.length} channels have no guide data` +
+                " (map them on the channel's page, or give them a tvg-id the guides know)."}
+          </p>
           <table>
             <thead>
               <tr>
@@ -340,17 +347,23 @@ export function downstreamRoutes(deps: ManagerDeps) {
                 <th>Name</th>
                 <th>Group</th>
                 <th class="opt">tvg-id</th>
+                <th>Guide</th>
               </tr>
             </thead>
             <tbody>
-              {channels.slice(0, 500).map((a) => (
-                <tr>
+              {channels.slice(0, 500).map(({ channel: a, match, tvgId }) => (
+                <tr key={a.channel.id} data-guide={match ? match.by : "none"}>
                   <td>{a.number ?? ""}</td>
                   <td>
                     <a href={`/admin/channels/${a.channel.id}`}>{a.name}</a>
                   </td>
                   <td>{a.group}</td>
-                  <td class="opt">{a.tvgId}</td>
+                  <td class="opt">{tvgId}</td>
+                  <td>
+                    {match
+                      ? <span class="badge ok" title={match.info.id}>by {match.by}</span>
+                      : <span class="badge failed">no guide data</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -4,12 +4,14 @@
  * the same 404, so names cannot be probed.
  */
 import { Hono } from "hono";
-import { findByNameAndToken } from "../../common/db/downstream_playlists.ts";
+import { findByNameAndToken, isPlaylistToken } from "../../common/db/downstream_playlists.ts";
+import { findEpgByName } from "../../common/db/epgs.ts";
 import type { DownstreamPlaylist } from "../../common/schemas.ts";
 import type { ManagerEnv } from "../auth.ts";
 import type { ManagerDeps } from "../deps.ts";
 import { serveRendered } from "../output/cache.ts";
-import { renderDownstream } from "../services/downstream.ts";
+import { wholeGuideStream } from "../services/guides.ts";
+import { renderDownstream, renderDownstreamGuide } from "../services/render.ts";
 
 const NOT_FOUND = () =>
   new Response("Not found\n", { status: 404, headers: { "content-type": "text/plain" } });
@@ -58,6 +60,40 @@ export function getRoutes(deps: ManagerDeps) {
     return serveRendered(c.req.raw, out, {
       "content-disposition": `inline; filename="${encodeURIComponent(p.name)}.m3u"`,
     });
+  });
+  // The playlist's own guide, as XML (gzip when accepted) or as a .xml.gz file.
+  app.get("/playlist/:name/:file{epg\\.xml(\\.gz)?}", async (c) => {
+    const p = await lookup(c.req.param("name"), c.req.query("token") ?? "");
+    if (!p) return NOT_FOUND();
+    const out = await renderDownstreamGuide(deps, p);
+    if (c.req.param("file").endsWith(".gz")) {
+      return serveRendered(c.req.raw, { ...out, body: out.gzip, contentType: "application/gzip" }, {
+        "content-disposition": `attachment; filename="${encodeURIComponent(p.name)}.xml.gz"`,
+      }, { compress: false });
+    }
+    return serveRendered(c.req.raw, out);
+  });
+  // The seed's whole upstream guide; any enabled downstream playlist's token opens it.
+  app.get("/epg/:name", async (c) => {
+    const [epg, ok] = await Promise.all([
+      findEpgByName(deps.kv, c.req.param("name")),
+      isPlaylistToken(deps.kv, c.req.query("token") ?? ""),
+    ]);
+    if (!epg || !ok || !epg.enabled || !epg.generation) return NOT_FOUND();
+    const etag = `"${epg.generation}-${deps.output.revision}"`;
+    const headers: Record<string, string> = {
+      "content-type": "application/xml; charset=utf-8",
+      etag,
+      vary: "Accept-Encoding",
+      "cache-control": "private, no-cache",
+    };
+    if (c.req.header("if-none-match") === etag) return new Response(null, { status: 304, headers });
+    let body = wholeGuideStream(deps, epg);
+    if (/\bgzip\b/.test(c.req.header("accept-encoding") ?? "")) {
+      body = body.pipeThrough(new CompressionStream("gzip") as TransformStream<Uint8Array, Uint8Array>);
+      headers["content-encoding"] = "gzip";
+    }
+    return new Response(body, { headers });
   });
   return app;
 }

@@ -13,11 +13,9 @@ import { getProxy } from "../../common/db/proxies.ts";
 import { listUpstreamPlaylists } from "../../common/db/upstream_playlists.ts";
 import { NotFoundError, ValidationError } from "../../common/errors.ts";
 import type { Config } from "../../common/config.ts";
-import type { DownstreamPlaylist, DownstreamPlaylistInput, Proxy } from "../../common/schemas.ts";
+import type { DownstreamPlaylist, DownstreamPlaylistInput } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
-import { type AssembledChannel, assemble } from "../output/assemble.ts";
-import { type Rendered, rendered } from "../output/cache.ts";
-import { renderM3u } from "../output/render_m3u.ts";
+import { assemble, type AssembledChannel } from "../output/assemble.ts";
 
 /** A downstream playlist with the URLs to hand to a device. */
 export type DownstreamView = DownstreamPlaylist & { playlistUrl: string; guideUrl: string };
@@ -95,7 +93,10 @@ export async function rotateTokens(deps: ManagerDeps, id: string): Promise<Downs
 /** Assembles a downstream playlist's channels from the current data. */
 export async function assembleDownstream(
   deps: ManagerDeps,
-  p: Pick<DownstreamPlaylist, "groups" | "excludeFilters" | "filterMode" | "numbering" | "numberStart">,
+  p: Pick<
+    DownstreamPlaylist,
+    "groups" | "excludeFilters" | "filterMode" | "numbering" | "numberStart"
+  >,
 ): Promise<AssembledChannel[]> {
   const [upstreams, groups, groupOverrides, channelOverrides] = await Promise.all([
     listUpstreamPlaylists(deps.kv),
@@ -117,23 +118,4 @@ export async function assembleDownstream(
 export function iconUrlFor(deps: ManagerDeps): (src: string) => string {
   const base = managementBase(deps.config);
   return (src) => deps.icons.urlFor(src, base);
-}
-
-/** Renders (or takes from the cache) a downstream playlist's M3U. */
-export function renderDownstream(deps: ManagerDeps, p: DownstreamPlaylist): Promise<Rendered> {
-  return deps.output.get(`m3u:${p.id}`, async (revision) => {
-    let proxy: Proxy | null = null;
-    if (p.streamMode === "proxy" && p.proxyId) proxy = await getProxy(deps.kv, p.proxyId).catch(() => null);
-    const channels = await assembleDownstream(deps, p);
-    const text = renderM3u(channels, {
-      guideUrl: publicUrls(deps.config, p).guideUrl,
-      mode: p.streamMode,
-      proxyBase: proxy
-        ? joinPort(proxy.externalUrl, proxy.externalPort)
-        : joinPort(deps.config.externalProxyUrl, deps.config.externalProxyPort),
-      streamToken: p.streamToken,
-      iconUrl: iconUrlFor(deps),
-    });
-    return await rendered(text, "audio/x-mpegurl; charset=utf-8", revision);
-  });
 }
