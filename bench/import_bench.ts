@@ -289,11 +289,11 @@ async function importOnce(
 }
 
 /**
- * Waits until the manager used under 5% of a core over a second (at most 180 s); answers
+ * Waits until the manager used under 5% of a core over a second (at most 300 s); answers
  * when it was last seen busy (epoch ms).
  */
 export async function waitIdle(manager: ManagerProcess): Promise<number> {
-  const until = Date.now() + 180_000;
+  const until = Date.now() + 300_000;
   let last = manager.cpuMs();
   let lastBusy = Date.now();
   while (Date.now() < until) {

@@ -10,6 +10,7 @@ import { accountRoutes } from "./routes/account.tsx";
 import { channelRoutes } from "./routes/channels.tsx";
 import { channelDetailRoutes } from "./routes/channel_detail.tsx";
 import { downstreamRoutes } from "./routes/downstream.tsx";
+import { epgRoutes } from "./routes/epgs.tsx";
 import { proxyRoutes } from "./routes/proxies.tsx";
 import { getRoutes } from "./routes/get.ts";
 import { groupRoutes } from "./routes/groups.tsx";
@@ -73,6 +74,7 @@ export function createManagerApp(deps: ManagerDeps) {
   admin.route("/groups", groupRoutes(deps));
   admin.route("/channels", channelRoutes(deps));
   admin.route("/channels", channelDetailRoutes(deps));
+  admin.route("/epgs", epgRoutes(deps));
   admin.route("/proxies", proxyRoutes(deps));
   admin.route("/downstream", downstreamRoutes(deps));
   admin.route("/icons", iconRoutes(deps));

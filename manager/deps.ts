@@ -1,6 +1,8 @@
 /** What the manager's routes share: the KV handle, the configuration and the channel index. */
 import type { Config } from "../common/config.ts";
 import { startImport } from "../common/import/playlist_import.ts";
+import { startEpgImport } from "../common/import/epg_import.ts";
+import type { EpgImportRun } from "../common/xmltv/schemas.ts";
 import type { ImportRun } from "../common/schemas.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import { IconCache } from "../common/icons/mod.ts";
@@ -27,6 +29,11 @@ export interface ManagerDeps {
     playlistId: string,
     trigger: ImportRun["trigger"],
   ): Promise<{ run: ImportRun; done: Promise<ImportRun> }>;
+  /** Starts a guide (EPG) import and answers with the running run; `done` settles when it ends. */
+  startEpgImport(
+    epgId: string,
+    trigger: EpgImportRun["trigger"],
+  ): Promise<{ run: EpgImportRun; done: Promise<EpgImportRun> }>;
 }
 
 /** Builds the manager's shared state and loads the channel index from KV. */
@@ -71,6 +78,22 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
             `Import of playlist ${playlistId} done: ${run.counts.channels} channels in ${run.durationMs} ms`,
           );
         } else log.warning(run.error ?? "Import failed");
+      });
+      return started;
+    },
+    async startEpgImport(epgId, trigger) {
+      const started = await startEpgImport(kv, epgId, {
+        trigger,
+        settings: config,
+        onCompleted: () => output.bump(),
+      });
+      log.info(`Import of guide ${epgId} started (${trigger})`);
+      started.done.then((run) => {
+        if (run.status === "ok") {
+          log.info(
+            `Import of guide ${epgId} done: ${run.counts.channels} channels, ${run.counts.programmes} programmes in ${run.durationMs} ms`,
+          );
+        } else log.warning(run.error ?? "Guide import failed");
       });
       return started;
     },

@@ -1,6 +1,7 @@
 /** Refreshes each enabled playlist on its own schedule (refreshMinutes after the last run). */
 import { listUpstreamPlaylists } from "../common/db/upstream_playlists.ts";
 import type { ManagerDeps } from "./deps.ts";
+import { runDueEpgImports } from "./epg_scheduler.ts";
 import { lastRun } from "./services/playlists.ts";
 
 /** Starts every playlist import that is due; returns the ids started. */
@@ -34,6 +35,7 @@ export function startScheduler(deps: ManagerDeps, everyMs = 30_000): () => void 
     running = true;
     try {
       await runDueImports(deps);
+      await runDueEpgImports(deps);
     } catch (err) {
       console.error("Scheduler:", err);
     } finally {

@@ -124,6 +124,12 @@ Deno.test("VLC plays a live channel from a direct-mode downstream playlist", opt
     // --run-time=4 on a real-time (-re) stream: a few seconds of it, not a stray packet.
     ok(seconds >= 1.5, `VLC recorded only ${seconds} s:\n${log}`);
     ok((await live.status()).served >= 1, "the live upstream saw a client");
+    // VLC has gone: the upstream noticed and stopped that client's ffmpeg.
+    await waitFor(
+      async () => (await live.status()).active === 0,
+      "the upstream to see VLC leave",
+      5_000,
+    );
   } finally {
     await upstream.close();
     await m.close();

@@ -97,7 +97,8 @@ export async function deletePrefix(kv: Deno.Kv, prefix: Deno.KvKey): Promise<num
 
 /** KV refuses an atomic commit whose keys add up to more than 81,920 encoded bytes. */
 const MAX_BATCH_KEY_BYTES = 80_000;
-const PLAIN_ASCII = /^[\x01-\x7f]*$/;
+/** Printable ASCII: one byte a character, no NUL to escape. */
+const PLAIN_ASCII = /^[ -~]*$/;
 const DONE = Promise.resolve();
 
 /**

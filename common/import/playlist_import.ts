@@ -26,6 +26,7 @@ import {
 } from "../db/keys.ts";
 import { parseM3uStream } from "../m3u/mod.ts";
 import type { M3uEntry } from "../m3u/mod.ts";
+import { claimPrevious, indexOld, recalled, remember, reuseEqualParts } from "./_previous.ts";
 import { openSource } from "./source.ts";
 import { blockedReason, compileUrlRules, isNetworkUrl } from "./url_rules.ts";
 import type { UrlRules } from "./url_rules.ts";
@@ -162,158 +163,6 @@ async function runImport(
   }
 }
 
-/** Old channels under one map key: one channel (the usual case) or several in file order. */
-type Bucket = Channel | Channel[];
-
-/**
- * Old channels by tvg-id, by URL and by name. Identity rules 1 and 3 also compare the name or the
- * group: that is checked on the candidates, since a concatenated key costs a new string to build
- * and hash per entry (a third of the re-import time at 100,000 entries).
- */
-interface OldChannels {
-  byTvg: Map<string, Bucket>;
-  byUrl: Map<string, Bucket>;
-  byName: Map<string, Bucket>;
-  groupNames: Map<string, string>;
-  claimed: Set<Channel>;
-  all: Channel[];
-}
-
-function push(map: Map<string, Bucket>, key: string, c: Channel) {
-  const b = map.get(key);
-  if (b === undefined) map.set(key, c);
-  else if (Array.isArray(b)) b.push(c);
-  else map.set(key, [b, c]);
-}
-
-/** Whether `c` passes the second half of an identity rule (no `want`: nothing to compare). */
-function fits(old: OldChannels, c: Channel, want: Want | undefined, value: string): boolean {
-  if (want === "name") return c.name === value;
-  if (want === "group") return (old.groupNames.get(c.groupId) ?? "") === value;
-  return true;
-}
-
-type Want = "name" | "group";
-
-/** Claims the first unclaimed old channel under `key` that fits, in file order. */
-function claim(
-  old: OldChannels,
-  map: Map<string, Bucket>,
-  key: string,
-  want?: Want,
-  value = "",
-): Channel | null {
-  const b = map.get(key);
-  if (b === undefined) return null;
-  if (!Array.isArray(b)) {
-    if (old.claimed.has(b)) {
-      map.delete(key);
-      return null;
-    }
-    if (!fits(old, b, want, value)) return null;
-    map.delete(key);
-    old.claimed.add(b);
-    return b;
-  }
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i];
-    if (old.claimed.has(c)) {
-      b.splice(i--, 1);
-    } else if (fits(old, c, want, value)) {
-      b.splice(i, 1);
-      old.claimed.add(c);
-      return c;
-    }
-  }
-  return null;
-}
-
-function indexOld(all: Channel[], groupNames: Map<string, string>): OldChannels {
-  const old: OldChannels = {
-    byTvg: new Map(),
-    byUrl: new Map(),
-    byName: new Map(),
-    groupNames,
-    claimed: new Set(),
-    all,
-  };
-  for (const c of all) {
-    const tvg = c.attrs["tvg-id"];
-    if (tvg) push(old.byTvg, tvg, c);
-    push(old.byUrl, c.url, c);
-    push(old.byName, c.name, c);
-  }
-  return old;
-}
-
-/** The last generation each playlist switched to, as written, while something else holds it. */
-interface RememberedGeneration {
-  generation: string;
-  /** versionstamp of the playlist's edit counter when the generation was switched to */
-  editsAt: string | null;
-  /** weak: the manager's channel index keeps the list alive; nothing is held for this cache */
-  channels: WeakRef<Channel[]>;
-}
-
-const remembered = new WeakMap<Deno.Kv, Map<string, RememberedGeneration>>();
-
-function remember(kv: Deno.Kv, playlistId: string, gen: RememberedGeneration): void {
-  let byPlaylist = remembered.get(kv);
-  if (!byPlaylist) remembered.set(kv, byPlaylist = new Map());
-  byPlaylist.set(playlistId, gen);
-}
-
-/**
- * The channels of `generation` as this process wrote them, when they are still in memory and no
- * channel edit was committed since (every edit bumps the counter): listing 100,000 channels
- * back from KV costs over a second and a second copy of them in memory.
- */
-function recalled(
-  kv: Deno.Kv,
-  playlistId: string,
-  generation: string,
-  editsAt: string | null,
-): Channel[] | null {
-  const gen = remembered.get(kv)?.get(playlistId);
-  if (!gen || gen.generation !== generation || gen.editsAt !== editsAt) return null;
-  return gen.channels.deref() ?? null;
-}
-
-/**
- * Points the entry's fields at the old channel's equal values, so that a refresh keeps one copy
- * of each unchanged string, record and list instead of two (60 MB less at 100,000 channels).
- * Channel values are never changed in place, so sharing them is safe.
- */
-function reuseEqualParts(e: M3uEntry, prev: Channel): void {
-  if (e.name === prev.name) e.name = prev.name;
-  if (e.url === prev.url) e.url = prev.url;
-  if (sameRecord(e.attrs, prev.attrs)) e.attrs = prev.attrs;
-  if (samePairs(e.vlcOpts, prev.vlcOpts)) e.vlcOpts = prev.vlcOpts;
-  if (samePairs(e.kodiProps, prev.kodiProps)) e.kodiProps = prev.kodiProps;
-  if (e.extras.length === prev.extras.length && e.extras.every((x, i) => x === prev.extras[i])) {
-    e.extras = prev.extras;
-  }
-}
-
-/** Same keys in the same order with the same values (so both serialise alike). */
-function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    if (ka[i] !== kb[i] || a[ka[i]] !== b[ka[i]]) return false;
-  }
-  return true;
-}
-
-function samePairs(a: [string, string][], b: [string, string][]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i][0] !== b[i][0] || a[i][1] !== b[i][1]) return false;
-  }
-  return true;
-}
-
 /** A channel whose JSON is larger than this is skipped (KV values are capped at 64 KiB). */
 const MAX_CHANNEL_JSON = 60_000;
 
@@ -351,9 +200,11 @@ async function importGeneration(
   const oldGroups = await listValues<Group>(kv, groupsPrefix(playlist.id));
   const groupsByName = new Map(oldGroups.map((g) => [g.name, g]));
   const groupNames = new Map(oldGroups.map((g) => [g.id, g.name]));
+  // In file order, so duplicates match in order (KV lists by id, and ids are random within a ms).
   const oldList = playlist.generation
     ? recalled(kv, playlist.id, playlist.generation, editsAtStart) ??
-      await listValues<Channel>(kv, channelsPrefix(playlist.id, playlist.generation))
+      (await listValues<Channel>(kv, channelsPrefix(playlist.id, playlist.generation)))
+        .sort((a, b) => a.seq - b.seq)
     : [];
   const old = indexOld(oldList, groupNames);
   const excluded = new Set(playlist.excludedGroups.map((g) => g.trim()));
@@ -404,12 +255,7 @@ async function importGeneration(
           newGroups.push(group);
         }
         seenGroups.add(gName);
-        const tvg = e.attrs["tvg-id"];
-        // First import: nothing to match (a lookup still costs hashing three new strings).
-        const prev = !old.all.length
-          ? null
-          : (tvg ? claim(old, old.byTvg, tvg, "name", e.name) : null) ??
-            claim(old, old.byUrl, e.url) ?? claim(old, old.byName, e.name, "group", gName);
+        const prev = claimPrevious(old, e, gName);
         if (prev) reuseEqualParts(e, prev);
         const ch: Channel = {
           id: prev?.id ?? newId(),

@@ -3,6 +3,7 @@ import type { ManagerDeps } from "../deps.ts";
 import { requireApiAuth } from "../auth.ts";
 import { apiRouter } from "./_common.ts";
 import { channelsApi } from "./channels.ts";
+import { epgsApi } from "./epgs.ts";
 import { outputsApi } from "./outputs.ts";
 import { tokensApi } from "./tokens.ts";
 import { upstreamPlaylistsApi } from "./upstream_playlists.ts";
@@ -23,6 +24,7 @@ export function createApi(deps: ManagerDeps) {
   api.route("/", userAgentsApi(deps));
   api.route("/", upstreamPlaylistsApi(deps));
   api.route("/", channelsApi(deps));
+  api.route("/", epgsApi(deps));
   api.route("/", tokensApi(deps));
   api.route("/", outputsApi(deps));
   api.doc("/openapi.json", {

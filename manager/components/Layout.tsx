@@ -9,6 +9,7 @@ const NAV = [
   ["/admin/playlists", "Playlists"],
   ["/admin/groups", "Groups"],
   ["/admin/channels", "Channels"],
+  ["/admin/epgs", "Guides"],
   ["/admin/icons", "Icons"],
   ["/admin/user-agents", "User agents"],
   ["/admin/account", "Account"],

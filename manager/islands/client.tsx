@@ -3,10 +3,14 @@ import { h, hydrate } from "preact";
 import type { FunctionComponent } from "preact";
 import { ImportProgress } from "./ImportProgress.tsx";
 import { ChannelTable } from "./ChannelTable.tsx";
+import { GuideImportProgress } from "./GuideImportProgress.tsx";
 
 const REGISTRY: Record<string, FunctionComponent<Record<string, unknown>>> = {
   ImportProgress: ImportProgress as unknown as FunctionComponent<Record<string, unknown>>,
   ChannelTable: ChannelTable as unknown as FunctionComponent<Record<string, unknown>>,
+  GuideImportProgress: GuideImportProgress as unknown as FunctionComponent<
+    Record<string, unknown>
+  >,
 };
 
 for (const el of document.querySelectorAll<HTMLElement>("[data-island]")) {
