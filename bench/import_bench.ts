@@ -47,6 +47,8 @@ export async function spawnManager(): Promise<ManagerProcess> {
       ADMIN_PASSWORD,
       PLAYLIST_TIMEOUT: "60",
       LOG_LEVEL: "warning",
+      // The generated logos name hosts on the internet: never fetch them in a benchmark.
+      ICON_CACHE: "false",
     },
     stdin: "null",
     stdout: "null",

@@ -189,6 +189,7 @@ const VARIABLES = {
   playlistTimeout: { env: ["PLAYLIST_TIMEOUT"], def: "120", schema: secondsText() },
   epgTimeout: { env: ["EPG_TIMEOUT"], def: "120", schema: secondsText() },
   iconTimeout: { env: ["ICON_TIMEOUT"], def: "15", schema: secondsText() },
+  iconCache: { env: ["ICON_CACHE"], def: "true", schema: boolText },
   maxPlaylistMb: { env: ["MAX_PLAYLIST_MB"], def: "512", schema: intText(1, 65536) },
   reportingTimeout: { env: ["REPORTING_TIMEOUT"], def: "5", schema: secondsText() },
   proxyName: { env: ["PROXY_NAME"], def: "IPTV-Proxy", schema: z.string().trim().min(1) },

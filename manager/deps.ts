@@ -67,8 +67,9 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
           index.setGroups(groups);
           index.replace(id, channels);
           output.bump();
-          // Downloads run in the background; register() never rejects.
-          void icons.register(channels.map((c) => c.attrs["tvg-logo"] ?? ""));
+          // Downloads run in the background; register() never rejects. ICON_CACHE=false
+          // publishes the original logo URLs and never contacts their hosts.
+          if (config.iconCache) void icons.register(channels.map((c) => c.attrs["tvg-logo"] ?? ""));
         },
       });
       log.info(`Import of playlist ${playlistId} started (${trigger})`);

@@ -33,7 +33,7 @@ Deno.test(
       }
       return new Response("no", { status: 404 });
     });
-    const m = await startTestManager();
+    const m = await startTestManager({ ICON_CACHE: "true" });
     try {
       const playlist = await createUpstreamPlaylist(m.kv, {
         name: "Logos",

@@ -13,6 +13,8 @@ export async function testConfig(env: Record<string, string> = {}): Promise<Conf
     ADMIN_PASSWORD: "correct horse battery",
     PLAYLIST_TIMEOUT: "5",
     LOG_LEVEL: "warning",
+    // Real playlists name real logo hosts: tests never contact them (icon tests turn it on).
+    ICON_CACHE: "false",
     ...env,
   });
 }

@@ -78,7 +78,7 @@ export function GuideImportProgress(props: GuideImportProgressProps) {
       {r.status !== "running" && r.warnings.length > 0 && (
         <details>
           <summary class="hint">{r.warnings.length} warnings</summary>
-          <ul class="hint">{r.warnings.map((w) => <li>{w}</li>)}</ul>
+          <ul class="hint">{r.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
         </details>
       )}
       {r.finishedAt && <div class="hint">{formatTime(r.finishedAt, props.timeZone)}</div>}
