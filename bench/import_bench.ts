@@ -5,6 +5,7 @@
  * Run alone: deno run -A bench/import_bench.ts
  */
 import { parseM3uStream, parseM3uText } from "../common/m3u/mod.ts";
+import { type BareImportFigures, bareImports } from "./_bare_import.ts";
 import { generatePlaylist } from "./_playlist.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -151,6 +152,8 @@ export interface ImportBenchResult {
   parseTextMs: number;
   /** parseM3uStream over the bytes, the importer's path (median of 3 after a warm-up) */
   parseStreamMs: number;
+  /** startImport() alone in a bare process (no HTTP API, no icon cache): first and second run */
+  bare: BareImportFigures[];
   /** RSS of the manager before the first import (started, idle, no channels) */
   startRssMb: number;
   first: ImportFigures;
@@ -210,6 +213,7 @@ export async function benchImport(
       const it = parseM3uStream(new Blob([bytes]).stream());
       for await (const _ of it) { /* the batches are all we wait for */ }
     }, 1);
+    const bare = await bareImports(upstream.url);
     await waitIdle(manager);
     const startRssMb = manager.memory().rssMb;
     const created = await manager.api<PlaylistView>("POST", "/api/v1/upstream-playlists", {
@@ -227,6 +231,7 @@ export async function benchImport(
       curlMs,
       parseTextMs,
       parseStreamMs,
+      bare,
       startRssMb,
       first,
       second,

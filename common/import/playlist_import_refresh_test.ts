@@ -1,6 +1,7 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { serveLocal, testConfig } from "../../testing/harness.ts";
+import { serveLocal, testConfig, waitFor } from "../../testing/harness.ts";
 import { listPlaylistChannels, patchChannels } from "../db/channels.ts";
+import { channelsOfPlaylistPrefix } from "../db/keys.ts";
 import { createUpstreamPlaylist, getUpstreamPlaylist } from "../db/upstream_playlists.ts";
 import type { Channel } from "../schemas.ts";
 import { startImport } from "./playlist_import.ts";
@@ -87,6 +88,16 @@ async function importTwice(
     }
     text = AFTER;
     const second = await run();
+    // The previous generation is deleted in the background: only the current one stays.
+    await waitFor(
+      async () => {
+        let keys = 0;
+        for await (const _ of kv.list({ prefix: channelsOfPlaylistPrefix(p.id) })) keys++;
+        return keys === second.length;
+      },
+      "the previous generation to be deleted",
+      5_000,
+    );
     return { first, second };
   } finally {
     kv.close();

@@ -21,6 +21,8 @@ export interface ElementSpec {
   children: readonly string[];
   /** slot of each allowed child */
   slot: ReadonlyMap<string, number>;
+  /** per slot, the child's own spec */
+  childSpecs: ElementSpec[];
   /** per slot: true when the child may appear at most once (`?` in the DTD) */
   once: readonly boolean[];
   /** slot that must be filled (`+` or a required child), or -1 */
@@ -227,6 +229,7 @@ function compile(name: string, d: Def): ElementSpec {
     content: d.content,
     children,
     slot: new Map(children.map((c, i) => [c, i])),
+    childSpecs: [],
     once: children.map((c) => once.has(c)),
     need: d.need ? children.indexOf(d.need) : -1,
   };
@@ -236,3 +239,6 @@ function compile(name: string, d: Def): ElementSpec {
 export const ELEMENTS: ReadonlyMap<string, ElementSpec> = new Map(
   Object.entries(DEFS).map(([name, d]) => [name, compile(name, d)]),
 );
+for (const spec of ELEMENTS.values()) {
+  for (const c of spec.children) spec.childSpecs.push(ELEMENTS.get(c)!);
+}

@@ -159,6 +159,8 @@ interface Frame {
   attrs: string;
   /** the attributes as given */
   given: Record<string, string>;
+  /** slot of this element in its parent */
+  slot: number;
   /** raw text (text content) or escaped text and children (mixed content) */
   text: string;
   /** per child slot, the serialized children (children content) */
@@ -208,10 +210,10 @@ export class XmltvParser {
         return "";
       },
     });
-    sax.on("opentag", (tag) => this.#open(tag));
-    sax.on("closetag", () => this.#close());
-    sax.on("text", (t) => this.#text(t));
-    sax.on("cdata", (t) => this.#text(t));
+    sax.on("opentag", this.#open);
+    sax.on("closetag", this.#close);
+    sax.on("text", this.#text);
+    sax.on("cdata", this.#text);
     sax.on("error", (err) => this.#error(err.message));
     this.#sax = sax;
   }
@@ -320,7 +322,8 @@ export class XmltvParser {
     }
   }
 
-  #open(tag: SaxesTagPlain): void {
+  // Handlers are arrow fields: saxes calls them without a wrapper, once per tag and text.
+  #open = (tag: SaxesTagPlain): void => {
     this.#settleRoot();
     if (this.#root !== Root.Open) {
       if (this.#root === Root.Closed) return;
@@ -354,22 +357,25 @@ export class XmltvParser {
       return;
     }
     const content = parent.spec.content;
-    const spec = ELEMENTS.get(name);
-    if ((content === "children" || content === "mixed") && spec && parent.spec.slot.has(name)) {
-      const attrs = attributes(spec, tag.attributes);
+    const slot = parent.spec.slot.get(name);
+    if (slot !== undefined) {
+      const spec = parent.spec.childSpecs[slot];
+      const attrs = spec.attrs.length ? attributes(spec, tag.attributes) : "";
       if (attrs === null) {
         this.#drop(`${name}> without a valid required attribute <${name}`);
         this.#skip = 1;
         return;
       }
-      this.#frames.push(frame(spec, attrs, tag.attributes));
+      const f = frame(spec, attrs, tag.attributes);
+      f.slot = slot;
+      this.#frames.push(f);
       return;
     }
     // Text-only and mixed content keep the text of an undeclared child; others drop it whole.
     this.#drop(name);
     if (content === "text" || content === "mixed") this.#transparent = 1;
     else this.#skip = 1;
-  }
+  };
 
   #openChannel(tag: SaxesTagPlain): void {
     const id = (tag.attributes.id ?? "").trim();
@@ -423,16 +429,16 @@ export class XmltvParser {
     this.#frames.push(f);
   }
 
-  #text(t: string): void {
+  #text = (t: string): void => {
     if (this.#skip || this.#root !== Root.Open) return;
     const f = this.#frames[this.#frames.length - 1];
     if (!f) return;
     const content = f.spec.content;
     if (content === "text") f.text += t;
     else if (content === "mixed") f.text += escapeText(t);
-  }
+  };
 
-  #close(): void {
+  #close = (): void => {
     if (this.#root !== Root.Open) return;
     if (this.#skip) {
       this.#skip--;
@@ -505,13 +511,13 @@ export class XmltvParser {
       parent.text += xml;
       return;
     }
-    const slot = parent.spec.slot.get(name)!;
+    const slot = f.slot;
     if (parent.spec.once[slot] && parent.slots![slot]) {
       this.#drop(`${name}> repeated in <${parent.spec.name}`);
       return;
     }
     parent.slots![slot] += xml;
-  }
+  };
 }
 
 function frame(spec: ElementSpec, attrs: string, given: Record<string, string>): Frame {
@@ -519,6 +525,7 @@ function frame(spec: ElementSpec, attrs: string, given: Record<string, string>):
     spec,
     attrs,
     given,
+    slot: -1,
     text: "",
     slots: spec.content === "children" ? new Array(spec.children.length).fill("") : null,
     channel: null,

@@ -1,6 +1,0 @@
-import { XmltvParser } from "./p_base.ts";
-const bytes = Deno.readFileSync("/tmp/g30.xml");
-const chunks: string[] = [];
-const dec = new TextDecoder();
-for (let i = 0; i < bytes.length; i += 65536) chunks.push(dec.decode(bytes.subarray(i, i + 65536), { stream: true }));
-for (let r = 0; r < 3; r++) { const p = new XmltvParser(); for (const c of chunks) p.push(c); p.end(); }
