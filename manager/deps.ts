@@ -2,6 +2,8 @@
 import type { Config } from "../common/config.ts";
 import { startImport } from "../common/import/playlist_import.ts";
 import { startEpgImport } from "../common/import/epg_import.ts";
+import { getEpg } from "../common/db/epgs.ts";
+import { listEpgChannels } from "../common/xmltv/store.ts";
 import type { EpgImportRun } from "../common/xmltv/schemas.ts";
 import type { ImportRun } from "../common/schemas.ts";
 import { createLogger, type Logger } from "../common/log.ts";
@@ -34,6 +36,14 @@ export interface ManagerDeps {
     epgId: string,
     trigger: EpgImportRun["trigger"],
   ): Promise<{ run: EpgImportRun; done: Promise<EpgImportRun> }>;
+}
+
+/** Queues the channel icons of a freshly imported guide for the icon cache. */
+async function registerGuideIcons(kv: Deno.Kv, icons: IconCache, epgId: string): Promise<void> {
+  const epg = await getEpg(kv, epgId).catch(() => null);
+  if (!epg) return;
+  const channels = await listEpgChannels(kv, epg);
+  await icons.register(channels.map((c) => c.icon ?? ""));
 }
 
 /** Builds the manager's shared state and loads the channel index from KV. */
@@ -94,6 +104,7 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
           log.info(
             `Import of guide ${epgId} done: ${run.counts.channels} channels, ${run.counts.programmes} programmes in ${run.durationMs} ms`,
           );
+          if (config.iconCache) void registerGuideIcons(kv, icons, epgId);
         } else log.warning(run.error ?? "Guide import failed");
       });
       return started;
