@@ -33,7 +33,10 @@ function hostAllowed(allowed: string[], host: string | undefined): boolean {
 export function createManagerApp(deps: ManagerDeps) {
   const app = new Hono<ManagerEnv>();
   // No form or API body of ours comes near this; a bigger one is refused before it is read.
-  app.use("*", bodyLimit({ maxSize: 4 * 1048576, onError: (c) => c.text("Request too large", 413) }));
+  app.use(
+    "*",
+    bodyLimit({ maxSize: 4 * 1048576, onError: (c) => c.text("Request too large", 413) }),
+  );
   app.use("*", async (c, next) => {
     if (!hostAllowed(deps.config.allowedHosts, c.req.header("host"))) {
       return c.text("Bad request: this host name is not in ALLOWED_HOSTS", 400);

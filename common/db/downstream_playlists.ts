@@ -38,7 +38,9 @@ export async function findByNameAndToken(
   token: string,
 ): Promise<DownstreamPlaylist | null> {
   const idx = await kv.get<string>(downstreamPlaylistsByNameKey(name));
-  const p = idx.value ? (await kv.get<DownstreamPlaylist>(downstreamPlaylistKey(idx.value))).value : null;
+  const p = idx.value
+    ? (await kv.get<DownstreamPlaylist>(downstreamPlaylistKey(idx.value))).value
+    : null;
   const enc = new TextEncoder();
   const want = enc.encode(p?.token ?? "x".repeat(43));
   const same = timingSafeEqual(want, enc.encode(token));
@@ -69,23 +71,39 @@ export function updateDownstreamPlaylist(
   id: string,
   input: DownstreamPlaylistInput,
 ): Promise<DownstreamPlaylist> {
-  return updateChecked<DownstreamPlaylist>(kv, downstreamPlaylistKey(id), `Playlist ${id}`, (cur) => ({
-    value: { ...cur, ...input, proxyId: input.proxyId ?? null, updatedAt: new Date().toISOString() },
-    oldIndexes: [nameIndex(cur.name)],
-    newIndexes: [nameIndex(input.name)],
-  }), { id });
+  return updateChecked<DownstreamPlaylist>(
+    kv,
+    downstreamPlaylistKey(id),
+    `Playlist ${id}`,
+    (cur) => ({
+      value: {
+        ...cur,
+        ...input,
+        proxyId: input.proxyId ?? null,
+        updatedAt: new Date().toISOString(),
+      },
+      oldIndexes: [nameIndex(cur.name)],
+      newIndexes: [nameIndex(input.name)],
+    }),
+    { id },
+  );
 }
 
 /** Issues new tokens: every URL handed out before stops working. */
 export function rotateDownstreamTokens(kv: Deno.Kv, id: string): Promise<DownstreamPlaylist> {
-  return updateChecked<DownstreamPlaylist>(kv, downstreamPlaylistKey(id), `Playlist ${id}`, (cur) => ({
-    value: {
-      ...cur,
-      token: randomToken(),
-      streamToken: randomToken(),
-      updatedAt: new Date().toISOString(),
-    },
-  }));
+  return updateChecked<DownstreamPlaylist>(
+    kv,
+    downstreamPlaylistKey(id),
+    `Playlist ${id}`,
+    (cur) => ({
+      value: {
+        ...cur,
+        token: randomToken(),
+        streamToken: randomToken(),
+        updatedAt: new Date().toISOString(),
+      },
+    }),
+  );
 }
 
 /** Deletes a downstream playlist. */

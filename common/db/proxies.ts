@@ -5,11 +5,16 @@ import type { DownstreamPlaylist, Proxy, ProxyInput } from "../schemas.ts";
 import { createWithIndexes, listValues, updateChecked } from "./_store.ts";
 import { downstreamPlaylistsPrefix, proxiesByNameKey, proxiesPrefix, proxyKey } from "./keys.ts";
 
-const nameIndex = (name: string) => ({ key: proxiesByNameKey(name), label: `Proxy name "${name}"` });
+const nameIndex = (name: string) => ({
+  key: proxiesByNameKey(name),
+  label: `Proxy name "${name}"`,
+});
 
 /** Lists proxies by name. */
 export async function listProxies(kv: Deno.Kv): Promise<Proxy[]> {
-  return (await listValues<Proxy>(kv, proxiesPrefix())).sort((a, b) => a.name.localeCompare(b.name));
+  return (await listValues<Proxy>(kv, proxiesPrefix())).sort((a, b) =>
+    a.name.localeCompare(b.name)
+  );
 }
 
 /** Reads one proxy or throws NotFoundError. */

@@ -1,6 +1,12 @@
 /** /api/v1/proxies, /api/v1/downstream-playlists and the override routes. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { createProxy, deleteProxy, getProxy, listProxies, updateProxy } from "../../common/db/proxies.ts";
+import {
+  createProxy,
+  deleteProxy,
+  getProxy,
+  listProxies,
+  updateProxy,
+} from "../../common/db/proxies.ts";
 import {
   ChannelOverride,
   DownstreamPlaylist,

@@ -107,14 +107,21 @@ function run(
     groups: new Map(groups.map((g) => [g.id, g])),
     groupOverrides: new Map(opts.groupOverrides ?? []),
     channelOverrides: new Map(
-      (opts.channelOverrides ?? []).map(([name, o]) => [channels.find((c) => c.name === name)!.id, o]),
+      (opts.channelOverrides ?? []).map((
+        [name, o],
+      ) => [channels.find((c) => c.name === name)!.id, o]),
     ),
   });
 }
 
 Deno.test("assemble() lists the chosen groups in the admin's order, across upstream playlists", () => {
   const out = run({ groups: ["Sport", "News"] });
-  deepEqual(out.map((a) => a.name), ["Sky Sports 1", "BBC News", "CNN International", "Al Jazeera"]);
+  deepEqual(out.map((a) => a.name), [
+    "Sky Sports 1",
+    "BBC News",
+    "CNN International",
+    "Al Jazeera",
+  ]);
   deepEqual(out.map((a) => a.group), ["Sport", "News", "News", "News"]);
 });
 
@@ -125,9 +132,15 @@ Deno.test("assemble() leaves out disabled channels, groups and upstream playlist
 
 Deno.test("assemble() exclusion filters work in every mode, case-insensitive", () => {
   const names = (mode: DownstreamPlaylist["filterMode"], filters: string[]) =>
-    run({ groups: ["News", "Sport"], filterMode: mode, excludeFilters: filters }).map((a) => a.name);
+    run({ groups: ["News", "Sport"], filterMode: mode, excludeFilters: filters }).map((a) =>
+      a.name
+    );
   deepEqual(names("any", ["news"]), ["CNN International", "Al Jazeera", "Sky Sports 1"]);
-  deepEqual(names("exact", ["bbc news", "CNN"]), ["CNN International", "Al Jazeera", "Sky Sports 1"]);
+  deepEqual(names("exact", ["bbc news", "CNN"]), [
+    "CNN International",
+    "Al Jazeera",
+    "Sky Sports 1",
+  ]);
   deepEqual(names("prefix", ["cnn", "sky"]), ["BBC News", "Al Jazeera"]);
   deepEqual(names("suffix", ["news", "1"]), ["CNN International", "Al Jazeera"]);
   deepEqual(names("regex", ["^(bbc|al) ", "sports \\d$"]), ["CNN International"]);
@@ -147,7 +160,12 @@ Deno.test("assemble() applies channel and group overrides, and selects by either
   const out = run({ groups: ["Headlines", "Favourites"] }, {
     groupOverrides: [["gNewsA", { name: "Headlines" }]],
     channelOverrides: [
-      ["Sky Sports 1", { group: "Favourites", name: "Sky Sports Main", tvgId: "ss.main", logo: "http://l/x.png" }],
+      ["Sky Sports 1", {
+        group: "Favourites",
+        name: "Sky Sports Main",
+        tvgId: "ss.main",
+        logo: "http://l/x.png",
+      }],
     ],
   });
   deepEqual(out.map((a) => [a.name, a.group]), [
@@ -159,7 +177,9 @@ Deno.test("assemble() applies channel and group overrides, and selects by either
   equal(out[2].logo, "http://l/x.png");
   // The upstream name still selects the renamed group.
   deepEqual(
-    run({ groups: ["News"] }, { groupOverrides: [["gNewsA", { name: "Headlines" }]] }).map((a) => a.group),
+    run({ groups: ["News"] }, { groupOverrides: [["gNewsA", { name: "Headlines" }]] }).map((a) =>
+      a.group
+    ),
     ["Headlines", "Headlines", "News"],
   );
 });

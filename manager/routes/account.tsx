@@ -41,13 +41,31 @@ export function accountRoutes(deps: ManagerDeps) {
           </p>
         )}
         <Csrf c={c} />
-        <Field label="Current password" name="current" type="password" errors={errors}
-          autocomplete="current-password" />
-        <Field label="New password" name="password" type="password" errors={errors}
-          autocomplete="new-password" hint="At least 10 characters." />
-        <Field label="New password again" name="confirm" type="password" errors={errors}
-          autocomplete="new-password" />
-        <p><button type="submit">Change password</button></p>
+        <Field
+          label="Current password"
+          name="current"
+          type="password"
+          errors={errors}
+          autocomplete="current-password"
+        />
+        <Field
+          label="New password"
+          name="password"
+          type="password"
+          errors={errors}
+          autocomplete="new-password"
+          hint="At least 10 characters."
+        />
+        <Field
+          label="New password again"
+          name="confirm"
+          type="password"
+          errors={errors}
+          autocomplete="new-password"
+        />
+        <p>
+          <button type="submit">Change password</button>
+        </p>
       </form>,
       { status },
     );
@@ -93,17 +111,27 @@ export function accountRoutes(deps: ManagerDeps) {
           )}
           <table>
             <thead>
-              <tr><th>Name</th><th>Starts with</th><th>Created</th><th></th></tr>
+              <tr>
+                <th>Name</th>
+                <th>Starts with</th>
+                <th>Created</th>
+                <th></th>
+              </tr>
             </thead>
             <tbody>
               {tokens.map((t) => (
                 <tr>
                   <td>{t.name}</td>
-                  <td><code>{t.prefix}…</code></td>
+                  <td>
+                    <code>{t.prefix}…</code>
+                  </td>
                   <td>{formatTime(t.createdAt, deps.config.timeZone)}</td>
                   <td>
-                    <form method="post" action={`/admin/account/tokens/${t.id}/delete`}
-                      class="inline">
+                    <form
+                      method="post"
+                      action={`/admin/account/tokens/${t.id}/delete`}
+                      class="inline"
+                    >
                       <Csrf c={c} />
                       <button class="small danger" type="submit">Revoke</button>
                     </form>
@@ -112,10 +140,21 @@ export function accountRoutes(deps: ManagerDeps) {
               ))}
             </tbody>
           </table>
-          <form method="post" action="/admin/account/tokens" class="toolbar" style="margin-top:1rem">
+          <form
+            method="post"
+            action="/admin/account/tokens"
+            class="toolbar"
+            style="margin-top:1rem"
+          >
             <Csrf c={c} />
-            <input type="text" name="name" placeholder="Token name, e.g. Home Assistant" required
-              aria-label="Token name" style="max-width:20rem" />
+            <input
+              type="text"
+              name="name"
+              placeholder="Token name, e.g. Home Assistant"
+              required
+              aria-label="Token name"
+              style="max-width:20rem"
+            />
             <button type="submit">Create token</button>
           </form>
         </div>

@@ -34,7 +34,10 @@ export function channelRoutes(deps: ManagerDeps) {
     const f = FilterForm.parse(c.req.query());
     const offset = Math.max(0, Number(c.req.query("offset")) || 0);
     const result = deps.index.page(toFilter(f), offset, PAGE);
-    const playlists = (await listUpstreamPlaylists(deps.kv)).map((p) => ({ id: p.id, name: p.name }));
+    const playlists = (await listUpstreamPlaylists(deps.kv)).map((p) => ({
+      id: p.id,
+      name: p.name,
+    }));
     const groups = (await listGroups(deps.kv)).map((g) => ({
       id: g.id,
       name: g.name,
@@ -43,16 +46,20 @@ export function channelRoutes(deps: ManagerDeps) {
     return page(
       c,
       "Channels",
-      <Island name="ChannelTable" component={ChannelTable} props={{
-        filter: f,
-        rows: result.items.map(toRow),
-        total: result.total,
-        offset,
-        limit: PAGE,
-        playlists,
-        groups,
-        csrf: c.var.session?.csrfToken ?? "",
-      }} />,
+      <Island
+        name="ChannelTable"
+        component={ChannelTable}
+        props={{
+          filter: f,
+          rows: result.items.map(toRow),
+          total: result.total,
+          offset,
+          limit: PAGE,
+          playlists,
+          groups,
+          csrf: c.var.session?.csrfToken ?? "",
+        }}
+      />,
     );
   });
   app.post("/bulk", async (c) => {

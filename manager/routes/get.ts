@@ -90,7 +90,9 @@ export function getRoutes(deps: ManagerDeps) {
     if (c.req.header("if-none-match") === etag) return new Response(null, { status: 304, headers });
     let body = wholeGuideStream(deps, epg);
     if (/\bgzip\b/.test(c.req.header("accept-encoding") ?? "")) {
-      body = body.pipeThrough(new CompressionStream("gzip") as TransformStream<Uint8Array, Uint8Array>);
+      body = body.pipeThrough(
+        new CompressionStream("gzip") as TransformStream<Uint8Array, Uint8Array>,
+      );
       headers["content-encoding"] = "gzip";
     }
     return new Response(body, { headers });

@@ -50,12 +50,25 @@ export function loginRoutes(deps: ManagerDeps) {
         <input type="hidden" name="_csrf" value={csrf} />
         <input type="hidden" name="next" value={opts.next} />
         <label for="username">User name</label>
-        <input id="username" name="username" type="text" autocomplete="username" required
-          value={opts.username ?? ""} />
+        <input
+          id="username"
+          name="username"
+          type="text"
+          autocomplete="username"
+          required
+          value={opts.username ?? ""}
+        />
         <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="current-password"
-          required />
-        <p><button type="submit">Log in</button></p>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+        />
+        <p>
+          <button type="submit">Log in</button>
+        </p>
       </form>,
       { error: opts.error, status: opts.status },
     );

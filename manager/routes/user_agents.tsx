@@ -24,13 +24,24 @@ export function userAgentRoutes(deps: ManagerDeps) {
     page(
       c,
       opts.id ? "Edit user agent" : "New user agent",
-      <form method="post" class="card"
-        action={opts.id ? `/admin/user-agents/${opts.id}` : "/admin/user-agents"}>
+      <form
+        method="post"
+        class="card"
+        action={opts.id ? `/admin/user-agents/${opts.id}` : "/admin/user-agents"}
+      >
         <Csrf c={c} />
         <Field label="Name" name="name" value={opts.values.name} errors={opts.errors} required />
-        <Field label="User agent string" name="userAgent" value={opts.values.userAgent}
-          errors={opts.errors} required hint="Sent upstream when downloading playlists, guides and icons." />
-        <p><button type="submit">Save</button> <a href="/admin/user-agents">Cancel</a></p>
+        <Field
+          label="User agent string"
+          name="userAgent"
+          value={opts.values.userAgent}
+          errors={opts.errors}
+          required
+          hint="Sent upstream when downloading playlists, guides and icons."
+        />
+        <p>
+          <button type="submit">Save</button> <a href="/admin/user-agents">Cancel</a>
+        </p>
       </form>,
       { status: opts.errors || opts.error ? 422 : 200, error: opts.error },
     );
@@ -41,21 +52,34 @@ export function userAgentRoutes(deps: ManagerDeps) {
       c,
       "User agents",
       <>
-        <div class="toolbar"><a class="btn" href="/admin/user-agents/new">Add user agent</a></div>
+        <div class="toolbar">
+          <a class="btn" href="/admin/user-agents/new">Add user agent</a>
+        </div>
         <div class="card">
           {list.length === 0
             ? <p class="muted">No user agents yet. Without one, USER_AGENT_STRING is sent.</p>
             : (
               <table>
-                <thead><tr><th>Name</th><th class="opt">User agent</th><th></th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>Name</th>
+                    <th class="opt">User agent</th>
+                    <th></th>
+                  </tr>
+                </thead>
                 <tbody>
                   {list.map((ua) => (
                     <tr>
-                      <td><a href={`/admin/user-agents/${ua.id}`}>{ua.name}</a></td>
+                      <td>
+                        <a href={`/admin/user-agents/${ua.id}`}>{ua.name}</a>
+                      </td>
                       <td class="url opt" title={ua.userAgent}>{ua.userAgent}</td>
                       <td>
-                        <form method="post" action={`/admin/user-agents/${ua.id}/delete`}
-                          class="inline">
+                        <form
+                          method="post"
+                          action={`/admin/user-agents/${ua.id}/delete`}
+                          class="inline"
+                        >
                           <Csrf c={c} />
                           <button class="small danger" type="submit">Delete</button>
                         </form>
