@@ -10,6 +10,8 @@ export interface GuideShape {
   channels: number;
   programmesPerChannel: number;
   seed?: number;
+  /** When the first programme of every channel starts (epoch ms); 2026-01-05 05:00 UTC unless told. */
+  startMs?: number;
 }
 
 const WORDS = (
@@ -77,7 +79,7 @@ export async function generateGuide(
       }
     }
     await write(head);
-    const t0 = Date.UTC(2026, 0, 5, 5, 0, 0);
+    const t0 = shape.startMs ?? Date.UTC(2026, 0, 5, 5, 0, 0);
     for (let c = 0; c < shape.channels; c++) {
       let out = "";
       let t = t0;

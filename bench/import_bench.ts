@@ -1,7 +1,8 @@
 /**
- * Import benchmark: a generated 100,000-entry playlist served from this process, imported
- * through the API of a manager running as a child process, whose peak RSS is read from
- * /proc/<pid>/status (VmHWM, reset before each import through /proc/<pid>/clear_refs).
+ * Import benchmark: a generated 100,000-entry playlist served from this process, imported twice
+ * through the API of a manager running as a child process. Its RSS and CPU time are sampled
+ * from /proc/<pid>/status and /proc/<pid>/stat every 20 ms; VmHWM is reset before each import
+ * (/proc/<pid>/clear_refs) to give the peak including the work the run left behind.
  * Run alone: deno run -A bench/import_bench.ts
  */
 import { parseM3uStream, parseM3uText } from "../common/m3u/mod.ts";

@@ -186,8 +186,9 @@ if (import.meta.main) {
     `Run ${started.toISOString()} with \`deno task bench\` (Deno ${Deno.version.deno}, ` +
     `${navigator.hardwareConcurrency} cores, load average ${loadBefore} before and ` +
     `${loadAverage()} after). The manager runs as its own process (\`deno run -A ` +
-    "manager/main.ts`, fresh DATA_DIR); the upstream server and the clients run in the " +
-    "benchmark's process.",
+    "manager/main.ts`, fresh DATA_DIR, ICON_CACHE=false so no logo is fetched); the upstream " +
+    "server and the clients run in the benchmark's process. Times are wall-clock on a shared " +
+    "machine: read them with the load average, and the CPU figures beside them.",
   ].join("\n");
   const out = new URL("./results.md", import.meta.url);
   await Deno.writeTextFile(out, `${header}\n\n${sections.join("\n\n")}\n`);
