@@ -113,6 +113,13 @@ export async function benchGuideCut(): Promise<{ rows: GuideCutRow[]; guideMb: n
       rendered.push(r.ms);
       renderedBytes = r.bytes;
     }
+    const warmed: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await manager.api("PUT", `/api/v1/downstream-playlists/${d.id}`, input);
+      // The manager renders outputs in use again in the background about a second after a change.
+      await new Promise((r) => setTimeout(r, 4000));
+      warmed.push((await timed(guideUrl)).ms);
+    }
     const cached: number[] = [];
     for (let i = 0; i < 20; i++) cached.push((await timed(guideUrl)).ms);
     const whole: number[] = [];
@@ -126,9 +133,15 @@ export async function benchGuideCut(): Promise<{ rows: GuideCutRow[]; guideMb: n
       guideMb: shape.bytes / 1048576,
       rows: [
         {
-          request: "500-channel guide, rendered after a change",
+          request: "500-channel guide, first request right after a change (renders)",
           medianMs: median(rendered),
           maxMs: Math.max(...rendered),
+          sizeKb: renderedBytes / 1024,
+        },
+        {
+          request: "500-channel guide, 4 s after a change (rendered in the background)",
+          medianMs: median(warmed),
+          maxMs: Math.max(...warmed),
           sizeKb: renderedBytes / 1024,
         },
         {

@@ -4,6 +4,9 @@
  */
 import { benchImport, type ImportBenchResult, spawnManager, waitIdle } from "./import_bench.ts";
 import { benchSearch, type SearchRow } from "./search_bench.ts";
+import { benchEpg } from "./epg_bench.ts";
+import { benchGuideCut, guideCutTable } from "./guide_cut_bench.ts";
+import { benchPlaylistServe, playlistServeTable } from "./playlist_serve_bench.ts";
 
 const IMPORT_TARGET_MS = 3000;
 const RSS_TARGET_MB = 250;
@@ -162,6 +165,44 @@ function searchSection(rows: SearchRow[], channels: number): string {
   ].join("\n");
 }
 
+async function epgSection(): Promise<string> {
+  const { rows, notes } = await benchEpg();
+  const ours = rows.find((r) => r.name.startsWith("ours: parse") && r.name.includes("324"))
+    ?? rows[0];
+  const peer = rows.find((r) => r.name.startsWith("@iptv/xmltv"));
+  const lines = [
+    "## Guide import (generated XMLTV, 3,000 channels, 600,000 programmes)",
+    "",
+    table(
+      ["Run", "MB/s", "Peak RSS", "Seconds"],
+      rows.map((r) => [r.name, String(r.mbPerS), mb(r.peakRssMb), String(r.seconds)]),
+    ),
+  ];
+  if (peer) {
+    lines.push(
+      "",
+      table(["Measure", "Ours", "Target", "Peer", "Verdict"], [
+        [
+          "parse speed",
+          `${ours.mbPerS} MB/s (${(ours.mbPerS / peer.mbPerS).toFixed(1)}x)`,
+          "≥ 2x the peer",
+          `${peer.mbPerS} MB/s`,
+          verdict(ours.mbPerS >= 2 * peer.mbPerS),
+        ],
+        [
+          "peak memory",
+          mb(ours.peakRssMb),
+          "≤ half the peer",
+          mb(peer.peakRssMb),
+          verdict(ours.peakRssMb <= peer.peakRssMb / 2),
+        ],
+      ]),
+    );
+  }
+  if (notes.length) lines.push("", ...notes.map((n) => `- ${n}`));
+  return lines.join("\n");
+}
+
 if (import.meta.main) {
   const started = new Date();
   const loadBefore = loadAverage();
@@ -180,6 +221,11 @@ if (import.meta.main) {
   } finally {
     await manager.close();
   }
+  emit(`## Playlist serving (wrk -t2 -c16 against nginx serving the same bytes)\n\n${
+    playlistServeTable(await benchPlaylistServe())
+  }`);
+  emit(await epgSection());
+  emit(`## Guide of one playlist\n\n${guideCutTable(await benchGuideCut())}`);
   const header = [
     "# Benchmarks",
     "",

@@ -46,6 +46,7 @@ export async function startManager(
       stopScheduler();
       await server.shutdown();
       deps.icons.close();
+      deps.output.close();
     },
   };
 }

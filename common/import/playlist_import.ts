@@ -143,7 +143,12 @@ async function runImport(
   try {
     const channels = await importGeneration(kv, playlist, run, generation, options, save);
     // Readers of the run see "ok" only once the new channels are visible in the index too.
-    options.onCompleted?.(playlist.id, channels.channels, channels.groups);
+    // The switch is done: a failing listener must not make the run delete what it switched to.
+    try {
+      options.onCompleted?.(playlist.id, channels.channels, channels.groups);
+    } catch (err) {
+      run.warnings.push(`After the import: ${(err as Error).message}`);
+    }
     run.status = "ok";
     run.finishedAt = new Date().toISOString();
     run.durationMs = Math.round(performance.now() - t0);

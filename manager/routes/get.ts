@@ -67,9 +67,13 @@ export function getRoutes(deps: ManagerDeps) {
     if (!p) return NOT_FOUND();
     const out = await renderDownstreamGuide(deps, p);
     if (c.req.param("file").endsWith(".gz")) {
-      return serveRendered(c.req.raw, { ...out, body: out.gzip, contentType: "application/gzip" }, {
-        "content-disposition": `attachment; filename="${encodeURIComponent(p.name)}.xml.gz"`,
-      }, { compress: false });
+      const gz = await out.gzip();
+      return serveRendered(
+        c.req.raw,
+        { ...out, body: gz, contentType: "application/gzip" },
+        { "content-disposition": `attachment; filename="${encodeURIComponent(p.name)}.xml.gz"` },
+        { compress: false },
+      );
     }
     return serveRendered(c.req.raw, out);
   });

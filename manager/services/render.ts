@@ -67,11 +67,20 @@ export function renderDownstreamGuide(deps: ManagerDeps, p: DownstreamPlaylist):
         withProgrammes.push({ outId: r.tvgId, epg: r.match.epg, channelId: r.match.info.id });
       }
     }
-    for (const w of withProgrammes) {
-      for await (const chunk of programmesXml(deps.kv, w.epg, w.channelId, w.outId, from, to)) {
-        parts.push(chunk);
+    // KV reads of different channels overlap (8 at a time); the output keeps channel order.
+    const programmes: string[][] = withProgrammes.map(() => []);
+    let next = 0;
+    const worker = async () => {
+      while (next < withProgrammes.length) {
+        const i = next++;
+        const w = withProgrammes[i];
+        for await (const chunk of programmesXml(deps.kv, w.epg, w.channelId, w.outId, from, to)) {
+          programmes[i].push(chunk);
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    for (const list of programmes) parts.push(...list);
     parts.push(guideFooter());
     return await rendered(parts.join(""), "application/xml; charset=utf-8", revision);
   }, 30 * 60_000);
