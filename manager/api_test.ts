@@ -1,31 +1,18 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { serveLocal, startTestManager, type TestManager, waitFor } from "../testing/harness.ts";
+import {
+  ADMIN_AUTH,
+  apiClient,
+  serveLocal,
+  startTestManager,
+  waitFor,
+} from "../testing/harness.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-const AUTH = { authorization: "Basic " + btoa("admin:correct horse battery") };
-
-function api(m: TestManager) {
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${m.base}/api/v1${path}`, {
-      method,
-      headers: { ...AUTH, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = text;
-    }
-    // deno-lint-ignore no-explicit-any
-    return { status: res.status, body: json as any };
-  };
-}
+const AUTH = ADMIN_AUTH;
 
 Deno.test("the user agent API creates, reads, updates, lists and deletes", opts, async () => {
   const m = await startTestManager();
-  const call = api(m);
+  const call = apiClient(m);
   try {
     const created = await call("POST", "/user-agents", { name: "VLC", userAgent: "VLC/3.0.20" });
     equal(created.status, 201);
@@ -61,7 +48,7 @@ Deno.test(
   opts,
   async () => {
     const m = await startTestManager();
-    const call = api(m);
+    const call = apiClient(m);
     try {
       const none = await call("POST", "/upstream-playlists", { name: "P" });
       equal(none.status, 400);
@@ -115,7 +102,7 @@ Deno.test(
   opts,
   async () => {
     const m = await startTestManager();
-    const call = api(m);
+    const call = apiClient(m);
     const lines = ["#EXTM3U"];
     for (let i = 0; i < 250; i++) {
       const group = ["News", "Sport", "Kids"][i % 3];
@@ -218,7 +205,7 @@ Deno.test(
 Deno.test("starting an import of an unknown playlist answers 404", opts, async () => {
   const m = await startTestManager();
   try {
-    equal((await api(m)("POST", "/upstream-playlists/nope/import")).status, 404);
+    equal((await apiClient(m)("POST", "/upstream-playlists/nope/import")).status, 404);
   } finally {
     await m.close();
   }

@@ -1,22 +1,14 @@
 import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
 import { parseM3uText } from "../common/m3u/mod.ts";
-import { serveLocal, startTestManager, type TestManager, waitFor } from "../testing/harness.ts";
+import {
+  apiClient,
+  serveLocal,
+  startTestManager,
+  type TestManager,
+  waitFor,
+} from "../testing/harness.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-const AUTH = { authorization: "Basic " + btoa("admin:correct horse battery") };
-
-function api(m: TestManager) {
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${m.base}/api/v1${path}`, {
-      method,
-      headers: { ...AUTH, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    // deno-lint-ignore no-explicit-any
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
-  };
-}
 
 function upstreamFile(version: 1 | 2): string {
   const lines = ['#EXTM3U url-tvg="http://provider.invalid/epg.xml"'];
@@ -40,7 +32,7 @@ function upstreamFile(version: 1 | 2): string {
 }
 
 async function importAndWait(m: TestManager, id: string) {
-  const call = api(m);
+  const call = apiClient(m);
   const started = await call("POST", `/upstream-playlists/${id}/import`);
   equal(started.status, 202);
   await waitFor(async () => {
@@ -59,7 +51,7 @@ Deno.test(
       MANAGEMENT_URL: "http://tv.example",
       EXTERNAL_MANAGEMENT_PORT: "8088",
     });
-    const call = api(m);
+    const call = apiClient(m);
     let version: 1 | 2 = 1;
     const up = serveLocal(() => new Response(upstreamFile(version)));
     try {

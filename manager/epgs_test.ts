@@ -1,33 +1,22 @@
 import { deepEqual, equal, match, ok as assert } from "node:assert/strict";
 import {
+  ADMIN_AUTH,
+  apiClient,
   Client,
   serveLocal,
   startTestManager,
-  type TestManager,
   waitFor,
 } from "../testing/harness.ts";
 import { createEpg, lastEpgRun } from "../common/db/epgs.ts";
 import { runDueEpgImports } from "./epg_scheduler.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-const AUTH = { authorization: "Basic " + btoa("admin:correct horse battery") };
+const AUTH = ADMIN_AUTH;
 const GUIDE = new URL("../testdata/xmltv/freeview-epg_uk-ie_2026-08-22.xml", import.meta.url);
-
-function api(m: TestManager) {
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${m.base}/api/v1${path}`, {
-      method,
-      headers: { ...AUTH, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-}
 
 Deno.test("the guide API creates, imports, reads, updates and deletes guides", opts, async () => {
   const m = await startTestManager();
-  const call = api(m);
+  const call = apiClient(m);
   const body = await Deno.readFile(GUIDE);
   const up = serveLocal(() => new Response(body));
   try {

@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { parseM3uText } from "../common/m3u/mod.ts";
 import {
+  apiClient,
   Client,
   serveLocal,
   startTestManager,
@@ -9,21 +10,7 @@ import {
 } from "../testing/harness.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-const AUTH = { authorization: "Basic " + btoa("admin:correct horse battery") };
 const DAY = 86_400_000;
-
-function api(m: TestManager) {
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${m.base}/api/v1${path}`, {
-      method,
-      headers: { ...AUTH, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    // deno-lint-ignore no-explicit-any
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
-  };
-}
 
 /** The real Freeview guide with every time moved so its first day is today. */
 function freeviewToday(): string {
@@ -59,7 +46,7 @@ const PLAYLIST = [
 ].join("\n");
 
 async function waitImport(m: TestManager, path: string, runId: string) {
-  const call = api(m);
+  const call = apiClient(m);
   await waitFor(async () => {
     const r = await call("GET", path);
     return r.body.lastImport?.id === runId && r.body.lastImport.status !== "running";
@@ -84,7 +71,7 @@ Deno.test(
   opts,
   async () => {
     const m = await startTestManager();
-    const call = api(m);
+    const call = apiClient(m);
     const guide = freeviewToday();
     const up = serveLocal((req) =>
       new URL(req.url).pathname === "/epg.xml" ? new Response(guide) : new Response(PLAYLIST)

@@ -118,3 +118,30 @@ export async function waitFor<T>(
   }
   throw new Error(`Timed out waiting for ${what}`);
 }
+
+/** `Authorization` header of the test admin (HTTP Basic). */
+export const ADMIN_AUTH = { authorization: "Basic " + btoa("admin:correct horse battery") };
+
+/** An answer of the JSON API: status and parsed body (text when it is not JSON). */
+export interface ApiAnswer {
+  status: number;
+  // deno-lint-ignore no-explicit-any
+  body: any;
+}
+
+/** Calls the manager's JSON API as the test admin. */
+export function apiClient(m: { base: string }) {
+  return async (method: string, path: string, body?: unknown): Promise<ApiAnswer> => {
+    const res = await fetch(`${m.base}/api/v1${path}`, {
+      method,
+      headers: { ...ADMIN_AUTH, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    try {
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    } catch {
+      return { status: res.status, body: text };
+    }
+  };
+}
