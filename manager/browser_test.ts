@@ -1,20 +1,11 @@
 /** The manager's pages and islands in a real chromium, used the way an admin uses them. */
 import assert from "node:assert/strict";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchChromium } from "../testing/browser.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
 const PLAYLIST = new URL("../testdata/m3u/free-tv_playlist_2026-08-22.m3u8", import.meta.url);
 const SHOTS = "/tmp/shots";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 /** Serves bytes slowly (in ten slices) so the import is seen running before it ends. */
 function slowBody(bytes: Uint8Array): ReadableStream<Uint8Array> {
   const step = Math.ceil(bytes.length / 10);
@@ -91,11 +82,7 @@ Deno.test(
       })
     );
     const manager = await startTestManager();
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
       page.setDefaultTimeout(10_000);

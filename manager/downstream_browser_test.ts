@@ -1,20 +1,12 @@
 /** Downstream playlists, proxies and overrides in a real chromium, used the way an admin uses them. */
 import assert from "node:assert/strict";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchChromium } from "../testing/browser.ts";
 import { parseM3uText } from "../common/m3u/mod.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
 const PLAYLIST = new URL("../testdata/m3u/kodinerds_kodi.m3u", import.meta.url);
 const SHOTS = "/tmp/shots";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-component-update",
-  "--disable-sync",
-];
 /** Two groups of the fixture, in an order that is not the file's nor the alphabet's. */
 const CHOSEN = ["Schweiz", "Niederlande"];
 
@@ -46,11 +38,7 @@ Deno.test(
       new Response(bytes, { headers: { "content-type": "audio/x-mpegurl" } })
     );
     const manager = await startTestManager();
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
       page.setDefaultTimeout(10_000);

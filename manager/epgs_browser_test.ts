@@ -1,18 +1,9 @@
 /** The guide pages and their import-progress island in a real chromium. */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../testing/browser.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
 const GUIDE = new URL("../testdata/xmltv/freeview-epg_uk-ie_2026-08-22.xml", import.meta.url);
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--no-first-run",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 /** Serves bytes in ten slices 150 ms apart, so the import is seen running. */
 function slowBody(bytes: Uint8Array): ReadableStream<Uint8Array> {
   const step = Math.ceil(bytes.length / 10);
@@ -36,11 +27,7 @@ Deno.test(
       new Response(slowBody(bytes), { headers: { "content-length": String(bytes.length) } })
     );
     const manager = await startTestManager();
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
       page.setDefaultTimeout(10_000);
