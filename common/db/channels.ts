@@ -6,8 +6,15 @@
  */
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { Channel, ChannelPatch, UpstreamPlaylist } from "../schemas.ts";
-import { BatchWriter } from "./_store.ts";
-import { channelChunkKey, channelEditsKey, channelsPrefix, upstreamPlaylistKey } from "./keys.ts";
+import { BatchWriter, deletePrefix } from "./_store.ts";
+import {
+  channelChunkKey,
+  channelEditsKey,
+  channelsPrefix,
+  legacyChannelsPrefix,
+  upstreamPlaylistKey,
+  upstreamPlaylistsPrefix,
+} from "./keys.ts";
 
 /** Most channels in one chunk. */
 const CHUNK_COUNT = 100;
@@ -310,4 +317,32 @@ export async function bulkPatchChannels(
     "The playlist was re-imported meanwhile; apply the change again",
   );
   return channels.map((c) => done.get(c.id)!);
+}
+
+/**
+ * Moves channels stored one per key (before chunks) into chunks: each playlist's current
+ * generation is rewritten, then every old key is deleted. Safe to run again after a crash (the
+ * chunks are rewritten the same way). Answers how many channels were moved.
+ */
+export async function migrateChannelsToChunks(kv: Deno.Kv): Promise<number> {
+  const byGeneration = new Map<string, Channel[]>();
+  for await (const e of kv.list<Channel>({ prefix: legacyChannelsPrefix() }, { batchSize: 500 })) {
+    const k = `${String(e.key[1])}/${String(e.key[2])}`;
+    let list = byGeneration.get(k);
+    if (!list) byGeneration.set(k, list = []);
+    list.push(e.value);
+  }
+  if (!byGeneration.size) return 0;
+  let moved = 0;
+  for await (const p of kv.list<UpstreamPlaylist>({ prefix: upstreamPlaylistsPrefix() })) {
+    const list = p.value.generation && byGeneration.get(`${p.value.id}/${p.value.generation}`);
+    if (!list) continue;
+    list.sort((a, b) => a.seq - b.seq);
+    const writer = new ChunkWriter(kv, p.value.id, p.value.generation!);
+    for (const c of list) await writer.add(c, channelSize(c));
+    await writer.close();
+    moved += list.length;
+  }
+  await deletePrefix(kv, legacyChannelsPrefix());
+  return moved;
 }

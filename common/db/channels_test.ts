@@ -3,7 +3,12 @@ import { serveLocal, testConfig, waitFor } from "../../testing/harness.ts";
 import { startImport } from "../import/playlist_import.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Channel } from "../schemas.ts";
-import { bulkPatchChannels, listPlaylistChannels, patchChannels } from "./channels.ts";
+import {
+  bulkPatchChannels,
+  listPlaylistChannels,
+  migrateChannelsToChunks,
+  patchChannels,
+} from "./channels.ts";
 import { channelsOfPlaylistPrefix } from "./keys.ts";
 import { createUpstreamPlaylist, getUpstreamPlaylist } from "./upstream_playlists.ts";
 
@@ -106,6 +111,44 @@ Deno.test("channels in many chunks list, patch, carry over and are collected", o
       "the previous generation to be deleted",
       5_000,
     );
+  } finally {
+    kv.close();
+    await up.close();
+  }
+});
+
+Deno.test("channels stored one per key move into chunks once", opts, async () => {
+  const config = await testConfig();
+  const up = serveLocal(() => new Response(playlist(250)));
+  const kv = await Deno.openKv(`${config.dataDir}/test.kv`);
+  try {
+    const p = await createUpstreamPlaylist(kv, {
+      name: "Old",
+      url: `${up.url}/list.m3u`,
+      path: "",
+      userAgentId: null,
+      excludedGroups: [],
+      maxConnections: 1,
+      refreshMinutes: 0,
+      enabled: true,
+    });
+    const { done } = await startImport(kv, p.id, { settings: config });
+    equal((await done).status, "ok");
+    const pl = await getUpstreamPlaylist(kv, p.id);
+    const want = await listPlaylistChannels(kv, pl);
+    // Lay them out as before chunks: one key per channel, in a random key order.
+    for (const c of want) await kv.set(["channels", p.id, pl.generation!, c.id], c);
+    await kv.set(["channels", p.id, "01ARZ3NDEKTSV4RRFFQ69G5FAV", "x"], want[0]);
+    for await (const e of kv.list({ prefix: channelsOfPlaylistPrefix(p.id) })) {
+      await kv.delete(e.key);
+    }
+    equal((await listPlaylistChannels(kv, pl)).length, 0);
+    equal(await migrateChannelsToChunks(kv), 250);
+    deepEqual(await listPlaylistChannels(kv, pl), want);
+    let left = 0;
+    for await (const _ of kv.list({ prefix: ["channels"] })) left++;
+    equal(left, 0);
+    equal(await migrateChannelsToChunks(kv), 0);
   } finally {
     kv.close();
     await up.close();

@@ -74,6 +74,8 @@ export const channelsPrefix = (playlistId: string, generation: string) =>
 /** Prefix of every generation of a playlist's channels (used when a playlist is deleted). */
 export const channelsOfPlaylistPrefix = (playlistId: string) =>
   ["channel_chunks", playlistId] as const;
+/** Prefix of channels stored one per key, as before chunks (read once to migrate them). */
+export const legacyChannelsPrefix = () => ["channels"] as const;
 /** Where the admin's overrides of a channel live, apart from imported data. */
 export const channelOverrideKey = (channelId: string) => ["channel_overrides", channelId] as const;
 /** Prefix of all channel overrides. */
