@@ -40,6 +40,79 @@ export function channelSize(ch: Channel, limit = 60_000): number {
   return n * 6 > limit ? JSON.stringify(ch).length : n;
 }
 
+/**
+ * A channel as stored in a chunk: a tuple without field names or playlist id (the key has it).
+ * Field names repeated in every serialised object were a third of the bytes, and every byte
+ * serialised waits in memory for a garbage collection.
+ */
+type StoredChannel = [
+  id: string,
+  groupId: string,
+  seq: number,
+  name: string,
+  url: string,
+  duration: number,
+  attrs: Record<string, string>,
+  vlcOpts: [string, string][],
+  kodiProps: [string, string][],
+  extGrp: string | null,
+  extras: string[],
+  /** 1: enabled, 2: keepStatus, 4: missing */
+  flags: number,
+  blockedReason: string | null,
+  firstSeenAt: string,
+  lastSeenAt: string,
+];
+
+function encode(c: Channel): StoredChannel {
+  return [
+    c.id,
+    c.groupId,
+    c.seq,
+    c.name,
+    c.url,
+    c.duration,
+    c.attrs,
+    c.vlcOpts,
+    c.kodiProps,
+    c.extGrp ?? null,
+    c.extras,
+    (c.enabled ? 1 : 0) | (c.keepStatus ? 2 : 0) | (c.missing ? 4 : 0),
+    c.blockedReason,
+    c.firstSeenAt,
+    c.lastSeenAt,
+  ];
+}
+
+/** A chunk's value for channels in seq order. */
+export function encodeChunk(channels: Channel[]): StoredChannel[] {
+  return channels.map(encode);
+}
+
+function decode(playlistId: string, t: StoredChannel): Channel {
+  // Same field order as the importer builds them, so both serialise alike.
+  return {
+    id: t[0],
+    playlistId,
+    groupId: t[1],
+    seq: t[2],
+    name: t[3],
+    url: t[4],
+    duration: t[5],
+    attrs: t[6],
+    vlcOpts: t[7],
+    kodiProps: t[8],
+    ...(t[9] !== null ? { extGrp: t[9] } : {}),
+    extras: t[10],
+    enabled: (t[11] & 1) !== 0,
+    keepStatus: (t[11] & 2) !== 0,
+    missing: (t[11] & 4) !== 0,
+    blockedReason: t[12],
+    firstSeenAt: t[13],
+    lastSeenAt: t[14],
+  };
+}
+
 /** Whether a channel of `size` starts a new chunk after one of `count` channels and `bytes`. */
 function startsChunk(count: number, bytes: number, size: number): boolean {
   return count > 0 && (count >= CHUNK_COUNT || bytes + size > CHUNK_BYTES);
@@ -93,7 +166,7 @@ export class ChunkWriter {
     this.spans.push({ firstSeq: chunk[0].seq, start, end: this.#written });
     return this.#writer.set(
       channelChunkKey(this.#playlistId, this.#generation, chunk[0].seq),
-      chunk,
+      encodeChunk(chunk),
       bytes,
     );
   }
@@ -139,11 +212,11 @@ export async function listGeneration(
 ): Promise<Channel[]> {
   const out: Channel[] = [];
   for await (
-    const e of kv.list<Channel[]>({ prefix: channelsPrefix(playlistId, generation) }, {
+    const e of kv.list<StoredChannel[]>({ prefix: channelsPrefix(playlistId, generation) }, {
       batchSize: 500,
     })
   ) {
-    for (const c of e.value) out.push(c);
+    for (const t of e.value) out.push(decode(playlistId, t));
   }
   return out;
 }
@@ -163,7 +236,19 @@ export async function readChannelEdits(kv: Deno.Kv, playlistId: string): Promise
   return e.value?.value ?? 0n;
 }
 
-type ChunkEntry = Deno.KvEntry<Channel[]>;
+interface ChunkEntry {
+  key: Deno.KvKey;
+  value: Channel[];
+  versionstamp: string;
+}
+
+function decodeEntry(playlistId: string, e: Deno.KvEntry<StoredChannel[]>): ChunkEntry {
+  return {
+    key: e.key,
+    value: e.value.map((t) => decode(playlistId, t)),
+    versionstamp: e.versionstamp,
+  };
+}
 
 /**
  * The chunks holding the channels `ids` (with their seq when known), by key, with the ids each
@@ -188,11 +273,11 @@ async function findChunks(
     const entries = await Promise.all(ids.map(async (id) => {
       const seq = seqs.get(id)!;
       for await (
-        const e of kv.list<Channel[]>(
+        const e of kv.list<StoredChannel[]>(
           { prefix, end: channelChunkKey(playlistId, generation, seq + 0.5) },
           { reverse: true, limit: 1 },
         )
-      ) return e;
+      ) return decodeEntry(playlistId, e);
       return null;
     }));
     if (entries.every((e, i) => e?.value.some((c) => c.id === ids[i]))) {
@@ -202,7 +287,9 @@ async function findChunks(
     found.clear();
   }
   const wanted = new Set(ids);
-  for await (const e of kv.list<Channel[]>({ prefix }, { batchSize: 500 })) {
+  for await (const raw of kv.list<StoredChannel[]>({ prefix }, { batchSize: 500 })) {
+    if (!raw.value.some((t) => wanted.has(t[0]))) continue;
+    const e = decodeEntry(playlistId, raw);
     for (const c of e.value) if (wanted.has(c.id)) put(e, c.id);
   }
   for (const id of ids) {
@@ -253,7 +340,7 @@ async function patchInChunks(
           return n;
         });
         for (const c of next) bytes += channelSize(c);
-        op.check(entry).set(entry.key, next);
+        op.check(entry).set(entry.key, encodeChunk(next));
         batch.push(done);
         batchIds.push(inChunk);
       }

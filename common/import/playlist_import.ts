@@ -12,7 +12,13 @@ import { ulid } from "ulid";
 import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
 import type { Channel, Group, ImportRun, UpstreamPlaylist, UserAgent } from "../schemas.ts";
 import { BatchWriter, deletePrefix, listValues } from "../db/_store.ts";
-import { channelSize, chunkSpans, ChunkWriter, listGeneration } from "../db/channels.ts";
+import {
+  channelSize,
+  chunkSpans,
+  ChunkWriter,
+  encodeChunk,
+  listGeneration,
+} from "../db/channels.ts";
 import type { ChunkSpan } from "../db/channels.ts";
 import {
   channelChunkKey,
@@ -448,7 +454,11 @@ async function carryEdits(
     const chunk = channels.slice(span.start, span.end);
     let bytes = 0;
     for (const c of chunk) bytes += channelSize(c);
-    await writer.set(channelChunkKey(playlist.id, generation, span.firstSeq), chunk, bytes);
+    await writer.set(
+      channelChunkKey(playlist.id, generation, span.firstSeq),
+      encodeChunk(chunk),
+      bytes,
+    );
   }
   await writer.close();
 }
