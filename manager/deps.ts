@@ -3,6 +3,7 @@ import type { Config } from "../common/config.ts";
 import { startImport } from "../common/import/playlist_import.ts";
 import { startEpgImport } from "../common/import/epg_import.ts";
 import { getEpg } from "../common/db/epgs.ts";
+import { migrateChannelsToChunks } from "../common/db/channels.ts";
 import { listEpgChannels } from "../common/xmltv/store.ts";
 import type { EpgImportRun } from "../common/xmltv/schemas.ts";
 import type { ImportRun } from "../common/schemas.ts";
@@ -50,6 +51,7 @@ async function registerGuideIcons(kv: Deno.Kv, icons: IconCache, epgId: string):
 export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<ManagerDeps> {
   const index = new ChannelIndex();
   const log = createLogger(config.logLevel, "manager", config.debug);
+  await migrateChannelsToChunks(kv);
   await index.load(kv);
   const output = new OutputCache();
   const icons = new IconCache(kv, {

@@ -61,16 +61,21 @@ export const groupsPrefix = (playlistId?: string) =>
 export const groupsByNameKey = (playlistId: string, name: string) =>
   ["groups_by_name", playlistId, name] as const;
 /**
- * A channel as imported, in one generation of its playlist. An import writes a whole new
- * generation and switches the playlist to it in one atomic commit when it completed.
+ * A chunk of the channels of one generation of a playlist, as an array in file order: the
+ * channels whose seq is `firstSeq` up to the next chunk's first seq (a chunk is found from a
+ * channel's seq by listing backwards from it). An import writes a whole new generation and
+ * switches the playlist to it in one atomic commit when it completed.
  */
-export const channelKey = (playlistId: string, generation: string, channelId: string) =>
-  ["channels", playlistId, generation, channelId] as const;
-/** Prefix of one generation of a playlist's channels. */
+export const channelChunkKey = (playlistId: string, generation: string, firstSeq: number) =>
+  ["channel_chunks", playlistId, generation, firstSeq] as const;
+/** Prefix of one generation of a playlist's channel chunks. */
 export const channelsPrefix = (playlistId: string, generation: string) =>
-  ["channels", playlistId, generation] as const;
+  ["channel_chunks", playlistId, generation] as const;
 /** Prefix of every generation of a playlist's channels (used when a playlist is deleted). */
-export const channelsOfPlaylistPrefix = (playlistId: string) => ["channels", playlistId] as const;
+export const channelsOfPlaylistPrefix = (playlistId: string) =>
+  ["channel_chunks", playlistId] as const;
+/** Prefix of channels stored one per key, as before chunks (read once to migrate them). */
+export const legacyChannelsPrefix = () => ["channels"] as const;
 /** Where the admin's overrides of a channel live, apart from imported data. */
 export const channelOverrideKey = (channelId: string) => ["channel_overrides", channelId] as const;
 /** Prefix of all channel overrides. */

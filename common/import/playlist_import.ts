@@ -13,8 +13,16 @@ import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
 import type { Channel, Group, ImportRun, UpstreamPlaylist, UserAgent } from "../schemas.ts";
 import { BatchWriter, deletePrefix, listValues } from "../db/_store.ts";
 import {
+  channelSize,
+  chunkSpans,
+  ChunkWriter,
+  encodeChunk,
+  listGeneration,
+} from "../db/channels.ts";
+import type { ChunkSpan } from "../db/channels.ts";
+import {
+  channelChunkKey,
   channelEditsKey,
-  channelKey,
   channelsPrefix,
   groupKey,
   groupsByNameKey,
@@ -171,21 +179,6 @@ async function runImport(
 /** A channel whose JSON is larger than this is skipped (KV values are capped at 64 KiB). */
 const MAX_CHANNEL_JSON = 60_000;
 
-/**
- * JSON size of a channel, serialising it only when it could pass MAX_CHANNEL_JSON: the rough
- * size is exact for text without escapes, and an escape takes at most six characters.
- */
-function channelSize(ch: Channel): number {
-  // 400 covers the keys, ids, timestamps, numbers and punctuation of the fixed fields.
-  let n = 400 + ch.name.length + ch.url.length + (ch.blockedReason?.length ?? 0) +
-    (ch.extGrp?.length ?? 0);
-  for (const k in ch.attrs) n += k.length + ch.attrs[k].length + 8;
-  for (const [k, v] of ch.vlcOpts) n += k.length + v.length + 10;
-  for (const [k, v] of ch.kodiProps) n += k.length + v.length + 10;
-  for (const x of ch.extras) n += x.length + 4;
-  return n * 6 > MAX_CHANNEL_JSON ? JSON.stringify(ch).length : n;
-}
-
 function groupNameOf(e: M3uEntry): string {
   return (e.attrs["group-title"] ?? "").trim() || (e.extGrp ?? "").trim() || UNGROUPED;
 }
@@ -208,8 +201,7 @@ async function importGeneration(
   // In file order, so duplicates match in order (KV lists by id, and ids are random within a ms).
   const oldList = playlist.generation
     ? recalled(kv, playlist.id, playlist.generation, editsAtStart) ??
-      (await listValues<Channel>(kv, channelsPrefix(playlist.id, playlist.generation)))
-        .sort((a, b) => a.seq - b.seq)
+      await listGeneration(kv, playlist.id, playlist.generation)
     : [];
   const old = indexOld(oldList, groupNames);
   const excluded = new Set(playlist.excludedGroups.map((g) => g.trim()));
@@ -233,7 +225,7 @@ async function importGeneration(
       run.totalBytes = total;
     },
   });
-  const writer = new BatchWriter(kv);
+  const writer = new ChunkWriter(kv, playlist.id, generation);
   const channels: Channel[] = [];
   try {
     const it = parseM3uStream(source.body);
@@ -307,7 +299,7 @@ async function importGeneration(
           continue;
         }
         channels.push(ch);
-        await writer.set(channelKey(playlist.id, generation, ch.id), ch, size);
+        await writer.add(ch, size);
       }
       await save();
       step = await it.next();
@@ -336,7 +328,7 @@ async function importGeneration(
       if (!c.keepStatus) m.enabled = false;
       run.counts.missing++;
       channels.push(m);
-      await writer.set(channelKey(playlist.id, generation, m.id), m, channelSize(m));
+      await writer.add(m, channelSize(m));
       seenGroups.add(groupNames.get(c.groupId) ?? "");
     }
     await writer.close();
@@ -350,6 +342,7 @@ async function importGeneration(
   const editsAt = await switchGeneration(kv, playlist, {
     generation,
     channels,
+    spans: writer.spans,
     groups,
     newGroups,
     editsAtStart,
@@ -370,6 +363,8 @@ async function switchGeneration(
   next: {
     generation: string;
     channels: Channel[];
+    /** how `channels` were chunked */
+    spans: ChunkSpan[];
     groups: Group[];
     newGroups: Group[];
     editsAtStart: string | null;
@@ -396,7 +391,7 @@ async function switchGeneration(
       throw new ConflictError("another import finished first");
     }
     if (edits.versionstamp !== editsAt && playlist.generation) {
-      await carryEdits(kv, playlist, next.generation, next.channels);
+      await carryEdits(kv, playlist, next.generation, next.channels, next.spans);
       editsAt = edits.versionstamp;
     }
     const res = await kv.atomic().check(pEntry).check(edits)
@@ -417,9 +412,8 @@ async function switchGeneration(
 }
 
 /**
- * Deletes a generation: first the keys of the channels it is known to hold, without listing
- * them back (a listing reads and decodes every value: a second of work at 100,000 channels), then
- * whatever a listing still finds under its prefix.
+ * Deletes a generation: first the chunks it is known to hold, without listing them back (a
+ * listing reads and decodes every value), then whatever a listing still finds under its prefix.
  */
 async function dropGeneration(
   kv: Deno.Kv,
@@ -427,32 +421,49 @@ async function dropGeneration(
   generation: string,
   channels: Channel[],
 ): Promise<void> {
-  // 800 keys of ~94 bytes stay under the 81,920 bytes of keys one atomic commit may carry.
-  for (let i = 0; i < channels.length; i += 800) {
+  const spans = chunkSpans(channels);
+  for (let i = 0; i < spans.length; i += 800) {
     const op = kv.atomic();
-    for (const c of channels.slice(i, i + 800)) op.delete(channelKey(playlistId, generation, c.id));
+    for (const c of spans.slice(i, i + 800)) {
+      op.delete(channelChunkKey(playlistId, generation, c.firstSeq));
+    }
     await op.commit();
   }
   await deletePrefix(kv, channelsPrefix(playlistId, generation));
 }
 
+/** Carries admin edits made meanwhile to the current generation into the new one. */
 async function carryEdits(
   kv: Deno.Kv,
   playlist: UpstreamPlaylist,
   generation: string,
   channels: Channel[],
+  spans: ChunkSpan[],
 ): Promise<void> {
-  const current = await listValues<Channel>(kv, channelsPrefix(playlist.id, playlist.generation!));
+  const current = await listGeneration(kv, playlist.id, playlist.generation!);
   const byId = new Map(current.map((c) => [c.id, c]));
   const writer = new BatchWriter(kv);
-  for (const ch of channels) {
-    const cur = byId.get(ch.id);
-    if (!cur || (cur.keepStatus === ch.keepStatus && (ch.missing || cur.enabled === ch.enabled))) {
-      continue;
+  for (const span of spans) {
+    let changed = false;
+    for (let i = span.start; i < span.end; i++) {
+      const ch = channels[i];
+      const cur = byId.get(ch.id);
+      if (
+        !cur || (cur.keepStatus === ch.keepStatus && (ch.missing || cur.enabled === ch.enabled))
+      ) continue;
+      ch.keepStatus = cur.keepStatus;
+      if (!ch.missing || ch.keepStatus) ch.enabled = cur.enabled && isNetworkUrl(ch.url);
+      changed = true;
     }
-    ch.keepStatus = cur.keepStatus;
-    if (!ch.missing || ch.keepStatus) ch.enabled = cur.enabled && isNetworkUrl(ch.url);
-    await writer.set(channelKey(playlist.id, generation, ch.id), ch, channelSize(ch));
+    if (!changed) continue;
+    const chunk = channels.slice(span.start, span.end);
+    let bytes = 0;
+    for (const c of chunk) bytes += channelSize(c);
+    await writer.set(
+      channelChunkKey(playlist.id, generation, span.firstSeq),
+      encodeChunk(chunk),
+      bytes,
+    );
   }
   await writer.close();
 }

@@ -92,7 +92,9 @@ async function importTwice(
     await waitFor(
       async () => {
         let keys = 0;
-        for await (const _ of kv.list({ prefix: channelsOfPlaylistPrefix(p.id) })) keys++;
+        for await (const e of kv.list<unknown[]>({ prefix: channelsOfPlaylistPrefix(p.id) })) {
+          keys += e.value.length;
+        }
         return keys === second.length;
       },
       "the previous generation to be deleted",

@@ -209,7 +209,9 @@ function failureCase(
         deepEqual(after, before);
         // Nothing of the failed generation is left behind.
         let keys = 0;
-        for await (const _ of t.kv.list({ prefix: ["channels", p.id] })) keys++;
+        for await (const e of t.kv.list<unknown[]>({ prefix: ["channel_chunks", p.id] })) {
+          keys += e.value.length;
+        }
         equal(keys, before.length);
       } finally {
         await up.close();

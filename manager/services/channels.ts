@@ -46,7 +46,7 @@ export async function patchChannel(
 ): Promise<Channel> {
   const c = deps.index.get(id);
   if (!c) throw new NotFoundError(`Channel ${id} was not found`);
-  const [updated] = await patchChannels(deps.kv, c.playlistId, [id], patch);
+  const [updated] = await patchChannels(deps.kv, c.playlistId, [id], patch, [c]);
   deps.index.update([updated]);
   deps.changed();
   return updated;
