@@ -167,8 +167,8 @@ function searchSection(rows: SearchRow[], channels: number): string {
 
 async function epgSection(): Promise<string> {
   const { rows, notes } = await benchEpg();
-  const ours = rows.find((r) => r.name.startsWith("ours: parse") && r.name.includes("324"))
-    ?? rows[0];
+  const ours = rows.find((r) => r.name.startsWith("ours: parse") && r.name.includes("324")) ??
+    rows[0];
   const peer = rows.find((r) => r.name.startsWith("@iptv/xmltv"));
   const lines = [
     "## Guide import (generated XMLTV, 3,000 channels, 600,000 programmes)",
@@ -221,9 +221,11 @@ if (import.meta.main) {
   } finally {
     await manager.close();
   }
-  emit(`## Playlist serving (wrk -t2 -c16 against nginx serving the same bytes)\n\n${
-    playlistServeTable(await benchPlaylistServe())
-  }`);
+  emit(
+    `## Playlist serving (wrk -t2 -c16 against nginx serving the same bytes)\n\n${
+      playlistServeTable(await benchPlaylistServe())
+    }`,
+  );
   emit(await epgSection());
   emit(`## Guide of one playlist\n\n${guideCutTable(await benchGuideCut())}`);
   const header = [
