@@ -39,7 +39,7 @@ export async function spawnManager(): Promise<ManagerProcess> {
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-no-legacy-abort", "manager/main.ts"],
+    args: ["run", "-A", "--unstable-no-legacy-abort", "--v8-flags=--expose-gc", "manager/main.ts"],
     cwd: ROOT.pathname,
     env: {
       DATA_DIR: dataDir,
