@@ -21,6 +21,11 @@ export interface M3uParserOptions {
   maxIssues?: number;
 }
 
+// Most entries have no #EXTVLCOPT, #KODIPROP or extra lines: they share one frozen empty array
+// each (a third of the memory an entry would otherwise take). Frozen, so a push throws at once.
+const NO_PAIRS = Object.freeze([]) as unknown as [string, string][];
+const NO_LINES = Object.freeze([]) as unknown as string[];
+
 /** Incremental parser: feed decoded text chunks, get complete entries back. */
 export class M3uParser {
   /** filled as header lines are seen */
@@ -149,9 +154,9 @@ export class M3uParser {
 
   #entry(url: string): M3uEntry {
     let e: M3uEntry;
-    const vlcOpts = this.#vlcOpts ?? [];
-    const kodiProps = this.#kodiProps ?? [];
-    const extras = this.#extras ?? [];
+    const vlcOpts = this.#vlcOpts ?? NO_PAIRS;
+    const kodiProps = this.#kodiProps ?? NO_PAIRS;
+    const extras = this.#extras ?? NO_LINES;
     if (this.#open) {
       e = {
         name: this.#name,
