@@ -66,17 +66,11 @@ export type ImportRun = z.infer<typeof ImportRun>;
 
 const groupList = z.array(z.string().trim().min(1).max(500)).max(10_000);
 
-/** Input to create or replace an upstream playlist: a URL or a path inside DATA_DIR. */
-export const UpstreamPlaylistInput = z.object({
-  name: z.string().trim().min(1, "Name is required").max(100),
-  url: z.string().trim().max(4000).optional().default(""),
-  path: z.string().trim().max(1000).optional().default(""),
-  userAgentId: z.string().max(64).nullable().optional().default(null),
-  excludedGroups: groupList.optional().default([]),
-  maxConnections: z.number().int().min(0).max(10_000).optional().default(1),
-  refreshMinutes: z.number().int().min(0).max(525_600).optional().default(1440),
-  enabled: z.boolean().optional().default(true),
-}).superRefine((v, ctx) => {
+/** Checks an import source: exactly one of an http(s) URL or a local path. */
+export function checkSource(
+  v: { url: string; path: string },
+  ctx: { addIssue(issue: { code: "custom"; path: string[]; message: string }): void },
+): void {
   if (!v.url && !v.path) {
     ctx.addIssue({ code: "custom", path: ["url"], message: "Give a URL or a local path" });
   }
@@ -97,7 +91,19 @@ export const UpstreamPlaylistInput = z.object({
       });
     }
   }
-}).openapi("UpstreamPlaylistInput");
+}
+
+/** Input to create or replace an upstream playlist: a URL or a path inside DATA_DIR. */
+export const UpstreamPlaylistInput = z.object({
+  name: z.string().trim().min(1, "Name is required").max(100),
+  url: z.string().trim().max(4000).optional().default(""),
+  path: z.string().trim().max(1000).optional().default(""),
+  userAgentId: z.string().max(64).nullable().optional().default(null),
+  excludedGroups: groupList.optional().default([]),
+  maxConnections: z.number().int().min(0).max(10_000).optional().default(1),
+  refreshMinutes: z.number().int().min(0).max(525_600).optional().default(1440),
+  enabled: z.boolean().optional().default(true),
+}).superRefine(checkSource).openapi("UpstreamPlaylistInput");
 /** Input to create or replace an upstream playlist. */
 export type UpstreamPlaylistInput = z.infer<typeof UpstreamPlaylistInput>;
 

@@ -3,6 +3,7 @@
  * @hono/zod-openapi so the same schemas describe the API document.
  */
 import { z } from "@hono/zod-openapi";
+import { checkSource } from "../schemas.ts";
 import { ImportStatus } from "../schemas.ts";
 
 const id = z.string().min(1).max(64);
@@ -16,28 +17,7 @@ export const EpgInput = z.object({
   userAgentId: z.string().max(64).nullable().optional().default(null),
   refreshMinutes: z.number().int().min(0).max(525_600).optional().default(1440),
   enabled: z.boolean().optional().default(true),
-}).superRefine((v, ctx) => {
-  if (!v.url && !v.path) {
-    ctx.addIssue({ code: "custom", path: ["url"], message: "Give a URL or a local path" });
-  }
-  if (v.url && v.path) {
-    ctx.addIssue({ code: "custom", path: ["path"], message: "Give a URL or a path, not both" });
-  }
-  if (v.url) {
-    let ok = false;
-    try {
-      const u = new URL(v.url);
-      ok = u.protocol === "http:" || u.protocol === "https:";
-    } catch { /* reported below */ }
-    if (!ok) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["url"],
-        message: "URL must start with http:// or https://",
-      });
-    }
-  }
-}).openapi("EpgInput");
+}).superRefine(checkSource).openapi("EpgInput");
 /** Input to create or replace an upstream guide. */
 export type EpgInput = z.infer<typeof EpgInput>;
 
