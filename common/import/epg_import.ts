@@ -9,7 +9,6 @@
  */
 import { ulid } from "ulid";
 import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
-import type { UserAgent } from "../schemas.ts";
 import { BatchWriter, deletePrefix } from "../db/_store.ts";
 import {
   epgChannelKey,
@@ -22,12 +21,12 @@ import {
   epgKey,
   epgProgrammesKey,
   epgProgrammesPrefix,
-  userAgentKey,
 } from "../db/keys.ts";
 import { parseXmltvStream, type XmltvChannel, type XmltvProgramme } from "../xmltv/parser.ts";
 import type { Epg, EpgImportRun } from "../xmltv/schemas.ts";
 import { DAY_MS, type EpgChannelRecord, type EpgProgrammePart } from "../xmltv/store.ts";
 import { channelElementXml } from "../xmltv/writer.ts";
+import { acquireRun, type RunLease, userAgentFor } from "./_run.ts";
 import { openSource } from "./source.ts";
 
 /** What a guide import needs from the configuration. */
@@ -56,16 +55,10 @@ export const EPG_SIZE_FACTOR = 4;
 // V8 serialises a string as one or two bytes a character: count two to stay under 64 KiB.
 const PART_BYTES = 60_000;
 const BUFFER_BYTES = 32 * 1048576;
-const LOCK_STALE_MS = 120_000;
 const KEEP_RUNS = 20;
 const MAX_WARNINGS = 50;
 // Keys are limited to 2 KiB; a channel id is one part of a programme key.
 const MAX_CHANNEL_ID = 500;
-
-interface LockValue {
-  runId: string;
-  heartbeat: number;
-}
 
 /**
  * Starts a guide import in the background and answers at once with the new run.
@@ -93,52 +86,35 @@ export async function startEpgImport(
     error: null,
     warnings: [],
   };
-  const lock = await kv.get<LockValue>(epgImportLockKey(epgId));
-  const busy = `An import of guide "${epg.name}" is already running`;
-  if (lock.value && Date.now() - lock.value.heartbeat < LOCK_STALE_MS) {
-    throw new ConflictError(busy);
-  }
-  const got = await kv.atomic().check(lock)
-    .set(epgImportLockKey(epgId), { runId: run.id, heartbeat: Date.now() })
-    .set(epgImportRunKey(epgId, run.id), run).commit();
-  if (!got.ok) throw new ConflictError(busy);
-  return { run, done: runImport(kv, epg, run, options) };
+  const lease = await acquireRun(
+    kv,
+    { lockKey: epgImportLockKey(epgId), runKey: epgImportRunKey(epgId, run.id) },
+    run,
+    `An import of guide "${epg.name}" is already running`,
+  );
+  return { run, done: runImport(kv, epg, run, lease, options) };
 }
 
 async function runImport(
   kv: Deno.Kv,
   epg: Epg,
   run: EpgImportRun,
+  lease: RunLease,
   options: EpgImportOptions,
 ): Promise<EpgImportRun> {
-  const t0 = performance.now();
   const generation = ulid();
-  let lastSaved = 0;
-  const save = async (force = false) => {
-    const now = Date.now();
-    if (!force && now - lastSaved < 300) return;
-    lastSaved = now;
-    await kv.atomic().set(epgImportRunKey(epg.id, run.id), run)
-      .set(epgImportLockKey(epg.id), { runId: run.id, heartbeat: now }).commit();
-  };
-  const finish = async () => {
-    run.finishedAt = new Date().toISOString();
-    run.durationMs = Math.round(performance.now() - t0);
-    await kv.atomic().set(epgImportRunKey(epg.id, run.id), run)
-      .delete(epgImportLockKey(epg.id)).commit();
-  };
   try {
     await kv.set(epgGenerationKey(epg.id, generation), { runId: run.id, startedAt: run.startedAt });
-    await importGeneration(kv, epg, run, generation, options.settings, save);
+    await importGeneration(kv, epg, run, generation, options.settings, lease.save);
     const previous = await switchGeneration(kv, epg, generation);
     run.status = "ok";
-    await finish();
+    await lease.finish();
     options.onCompleted?.({ ...epg, generation });
     await collectGenerations(kv, epg.id, generation, previous, options.oldGenerationGraceMs);
   } catch (err) {
     run.status = "failed";
     run.error = `Cannot import guide "${epg.name}": ${(err as Error).message}`;
-    await finish();
+    await lease.finish();
     // The new generation was never switched to: collect what was written of it.
     await deleteGeneration(kv, epg.id, generation);
   }
@@ -162,11 +138,7 @@ async function importGeneration(
   s: EpgImportSettings,
   save: (force?: boolean) => Promise<void>,
 ): Promise<void> {
-  let ua = s.userAgent;
-  if (epg.userAgentId) {
-    const uaEntry = await kv.get<UserAgent>(userAgentKey(epg.userAgentId));
-    if (uaEntry.value) ua = uaEntry.value.userAgent;
-  }
+  const ua = await userAgentFor(kv, epg.userAgentId, s.userAgent);
   const source = await openSource({
     url: epg.url || undefined,
     path: epg.path || undefined,

@@ -10,7 +10,7 @@
  */
 import { ulid } from "ulid";
 import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
-import type { Channel, Group, ImportRun, UpstreamPlaylist, UserAgent } from "../schemas.ts";
+import type { Channel, Group, ImportRun, UpstreamPlaylist } from "../schemas.ts";
 import { BatchWriter, deletePrefix, listValues } from "../db/_store.ts";
 import {
   channelSize,
@@ -30,11 +30,11 @@ import {
   importLockKey,
   importRunKey,
   upstreamPlaylistKey,
-  userAgentKey,
 } from "../db/keys.ts";
 import { parseM3uStream } from "../m3u/mod.ts";
 import type { M3uEntry } from "../m3u/mod.ts";
 import { claimPrevious, indexOld, recalled, remember, reuseEqualParts } from "./_previous.ts";
+import { acquireRun, type RunLease, userAgentFor } from "./_run.ts";
 import { openSource } from "./source.ts";
 import { blockedReason, compileUrlRules, isNetworkUrl } from "./url_rules.ts";
 import type { UrlRules } from "./url_rules.ts";
@@ -63,8 +63,6 @@ export interface ImportOptions {
   onCompleted?: (playlistId: string, channels: Channel[], groups: Group[]) => void;
 }
 
-const LOCK_STALE_MS = 120_000;
-
 // ulid()'s default PRNG calls crypto.getRandomValues once per character (~27 µs an id, 2.7 s
 // for 100,000 channels); drawing the same bytes from a refilled pool costs ~1 µs.
 const randomPool = new Uint8Array(4096);
@@ -80,11 +78,6 @@ function pooledRandom(): number {
 /** A new ULID (same format and randomness as `ulid()`, faster in bulk). */
 function newId(): string {
   return ulid(undefined, pooledRandom);
-}
-
-interface LockValue {
-  runId: string;
-  heartbeat: number;
 }
 
 /**
@@ -123,17 +116,13 @@ export async function startImport(
     error: null,
     warnings: [],
   };
-  const lock = await kv.get<LockValue>(importLockKey(playlistId));
-  if (lock.value && Date.now() - lock.value.heartbeat < LOCK_STALE_MS) {
-    throw new ConflictError(`An import of playlist "${playlist.name}" is already running`);
-  }
-  const got = await kv.atomic().check(lock)
-    .set(importLockKey(playlistId), { runId: run.id, heartbeat: Date.now() })
-    .set(importRunKey(playlistId, run.id), run).commit();
-  if (!got.ok) {
-    throw new ConflictError(`An import of playlist "${playlist.name}" is already running`);
-  }
-  const done = runImport(kv, playlist, run, options);
+  const lease = await acquireRun(
+    kv,
+    { lockKey: importLockKey(playlistId), runKey: importRunKey(playlistId, run.id) },
+    run,
+    `An import of playlist "${playlist.name}" is already running`,
+  );
+  const done = runImport(kv, playlist, run, lease, options);
   return { run, done };
 }
 
@@ -141,20 +130,12 @@ async function runImport(
   kv: Deno.Kv,
   playlist: UpstreamPlaylist,
   run: ImportRun,
+  lease: RunLease,
   options: ImportOptions,
 ): Promise<ImportRun> {
-  const t0 = performance.now();
   const generation = ulid();
-  let lastSaved = 0;
-  const save = async (force = false) => {
-    const now = Date.now();
-    if (!force && now - lastSaved < 300) return;
-    lastSaved = now;
-    await kv.atomic().set(importRunKey(playlist.id, run.id), run)
-      .set(importLockKey(playlist.id), { runId: run.id, heartbeat: now }).commit();
-  };
   try {
-    const channels = await importGeneration(kv, playlist, run, generation, options, save);
+    const channels = await importGeneration(kv, playlist, run, generation, options, lease.save);
     // Readers of the run see "ok" only once the new channels are visible in the index too.
     // The switch is done: a failing listener must not make the run delete what it switched to.
     try {
@@ -163,18 +144,12 @@ async function runImport(
       run.warnings.push(`After the import: ${(err as Error).message}`);
     }
     run.status = "ok";
-    run.finishedAt = new Date().toISOString();
-    run.durationMs = Math.round(performance.now() - t0);
-    await kv.atomic().set(importRunKey(playlist.id, run.id), run).delete(importLockKey(playlist.id))
-      .commit();
+    await lease.finish();
     return run;
   } catch (err) {
     run.status = "failed";
     run.error = `Cannot import playlist "${playlist.name}": ${(err as Error).message}`;
-    run.finishedAt = new Date().toISOString();
-    run.durationMs = Math.round(performance.now() - t0);
-    await kv.atomic().set(importRunKey(playlist.id, run.id), run).delete(importLockKey(playlist.id))
-      .commit();
+    await lease.finish();
     // The new generation was never switched to: collect what was written of it.
     await deletePrefix(kv, channelsPrefix(playlist.id, generation));
     return run;
@@ -213,11 +188,7 @@ async function importGeneration(
   const seenGroups = new Set<string>();
   const newGroups: Group[] = [];
 
-  let ua = s.userAgent;
-  if (playlist.userAgentId) {
-    const uaEntry = await kv.get<UserAgent>(userAgentKey(playlist.userAgentId));
-    if (uaEntry.value) ua = uaEntry.value.userAgent;
-  }
+  const ua = await userAgentFor(kv, playlist.userAgentId, s.userAgent);
   const source = await openSource({
     url: playlist.url || undefined,
     path: playlist.path || undefined,
