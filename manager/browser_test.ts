@@ -1,7 +1,7 @@
 /** The manager's pages and islands in a real chromium, used the way an admin uses them. */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchChromium } from "../testing/browser.ts";
+import { countDocumentLoads, launchChromium, logIn } from "../testing/browser.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
 const PLAYLIST = new URL("../testdata/m3u/free-tv_playlist_2026-08-22.m3u8", import.meta.url);
@@ -21,14 +21,6 @@ function slowBody(bytes: Uint8Array): ReadableStream<Uint8Array> {
 }
 
 /** Counts full page loads (document requests) of a page. */
-function countDocumentLoads(page: Page): () => number {
-  let n = 0;
-  page.on("request", (r) => {
-    if (r.resourceType() === "document" && r.frame() === page.mainFrame()) n++;
-  });
-  return () => n;
-}
-
 async function markWindow(page: Page): Promise<void> {
   await page.evaluate(() => (globalThis as unknown as { __same: boolean }).__same = true);
 }
@@ -91,10 +83,7 @@ Deno.test(
       const documentLoads = countDocumentLoads(page);
 
       // Log in through the form.
-      await page.goto(`${manager.base}/login`);
-      await page.getByLabel("User name").fill("admin");
-      await page.getByLabel("Password").fill("correct horse battery");
-      await page.getByRole("button", { name: "Log in" }).click();
+      await logIn(page, manager.base);
       await page.waitForURL(/\/admin\/playlists/);
 
       // Add the playlist.

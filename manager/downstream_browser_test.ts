@@ -1,7 +1,7 @@
 /** Downstream playlists, proxies and overrides in a real chromium, used the way an admin uses them. */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchChromium } from "../testing/browser.ts";
+import { launchChromium, logIn } from "../testing/browser.ts";
 import { parseM3uText } from "../common/m3u/mod.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
@@ -46,10 +46,7 @@ Deno.test(
       page.on("pageerror", (e) => errors.push(e.message));
 
       // Log in, add the upstream playlist and import it.
-      await page.goto(`${manager.base}/login`);
-      await page.getByLabel("User name").fill("admin");
-      await page.getByLabel("Password").fill("correct horse battery");
-      await page.getByRole("button", { name: "Log in" }).click();
+      await logIn(page, manager.base);
       await page.waitForURL(/\/admin\/playlists/);
       await page.getByRole("link", { name: "Add playlist" }).click();
       await page.getByLabel("Name", { exact: true }).fill("Kodinerds");

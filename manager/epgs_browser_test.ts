@@ -1,6 +1,6 @@
 /** The guide pages and their import-progress island in a real chromium. */
 import assert from "node:assert/strict";
-import { launchChromium } from "../testing/browser.ts";
+import { countDocumentLoads, launchChromium, logIn } from "../testing/browser.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
 const GUIDE = new URL("../testdata/xmltv/freeview-epg_uk-ie_2026-08-22.xml", import.meta.url);
@@ -33,15 +33,8 @@ Deno.test(
       page.setDefaultTimeout(10_000);
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
-      let documents = 0;
-      page.on("request", (r) => {
-        if (r.resourceType() === "document" && r.frame() === page.mainFrame()) documents++;
-      });
-      await page.goto(`${manager.base}/login`);
-      await page.getByLabel("User name").fill("admin");
-      await page.getByLabel("Password").fill("correct horse battery");
-      await page.getByRole("button", { name: "Log in" }).click();
-      await page.waitForURL(/\/admin\//);
+      const documents = countDocumentLoads(page);
+      await logIn(page, manager.base);
 
       await page.getByRole("navigation").getByRole("link", { name: "Guides" }).click();
       await page.getByRole("link", { name: "Add guide" }).click();
@@ -57,9 +50,9 @@ Deno.test(
       const badge = row.locator(".import-progress .badge");
       assert.equal((await badge.textContent())?.trim(), "running");
       await page.locator('[data-island="GuideImportProgress"][data-hydrated="true"]').waitFor();
-      const before = documents;
+      const before = documents();
       await waitFor(async () => (await badge.textContent())?.trim() === "ok", "import ok", 15_000);
-      assert.equal(documents, before, "the status changed without a page load");
+      assert.equal(documents(), before, "the status changed without a page load");
       assert.match(await row.innerText(), /9 channels, 2070 programmes/);
 
       // A phone width: nothing runs off the side.

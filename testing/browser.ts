@@ -1,5 +1,5 @@
 /** Debian's chromium for page tests, started without any traffic of its own (no updates, sync). */
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 /** Flags that keep chromium headless, sandbox-free as root, and off the network. */
 export const CHROMIUM_ARGS = [
@@ -19,4 +19,22 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: CHROMIUM_ARGS,
   });
+}
+
+/** Logs in through the login form as the test admin and waits for an admin page. */
+export async function logIn(page: Page, base: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.getByLabel("User name").fill("admin");
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/admin\//);
+}
+
+/** Counts top-level document loads of a page, to tell a live update from a page load. */
+export function countDocumentLoads(page: Page): () => number {
+  let n = 0;
+  page.on("request", (r) => {
+    if (r.resourceType() === "document" && r.frame() === page.mainFrame()) n++;
+  });
+  return () => n;
 }
