@@ -30,3 +30,10 @@ export function patchGroup(
     value: { ...cur, ...patch },
   }));
 }
+
+/** Finds a group by id alone, whatever playlist it belongs to, or throws NotFoundError. */
+export async function findGroupById(kv: Deno.Kv, id: string): Promise<Group> {
+  const g = (await listGroups(kv)).find((x) => x.id === id);
+  if (!g) throw new NotFoundError(`Group ${id} was not found`);
+  return g;
+}

@@ -1,6 +1,6 @@
 /** Channel and group operations shared by the pages and the API. */
 import { bulkPatchChannels, patchChannels } from "../../common/db/channels.ts";
-import { listGroups, patchGroup } from "../../common/db/groups.ts";
+import { findGroupById, listGroups, patchGroup } from "../../common/db/groups.ts";
 import { NotFoundError } from "../../common/errors.ts";
 import type { Channel, ChannelPatch, Group } from "../../common/schemas.ts";
 import type { ChannelFilter } from "../channel_index.ts";
@@ -25,8 +25,7 @@ export async function setGroupEnabled(
   groupId: string,
   enabled: boolean,
 ): Promise<Group> {
-  const g = (await listGroups(deps.kv)).find((x) => x.id === groupId);
-  if (!g) throw new NotFoundError(`Group ${groupId} was not found`);
+  const g = await findGroupById(deps.kv, groupId);
   const out = await patchGroup(deps.kv, g.playlistId, g.id, { enabled });
   deps.changed();
   return out;

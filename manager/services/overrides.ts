@@ -1,9 +1,9 @@
 /** Overrides: per channel name, group, number, tvg-id, logo and guide mapping; per group a name. */
 import { channelOverrideKey, groupOverrideKey } from "../../common/db/keys.ts";
-import { listGroups } from "../../common/db/groups.ts";
+import { findGroupById } from "../../common/db/groups.ts";
 import { setChannelOverrides, setGroupOverride } from "../../common/db/overrides.ts";
 import { NotFoundError } from "../../common/errors.ts";
-import type { ChannelOverride, Group, GroupOverride } from "../../common/schemas.ts";
+import type { ChannelOverride, GroupOverride } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
 
 /** A channel's override (empty when none). */
@@ -24,15 +24,9 @@ export async function putChannelOverride(
   return await getChannelOverride(deps, id);
 }
 
-async function findGroup(deps: ManagerDeps, groupId: string): Promise<Group> {
-  const g = (await listGroups(deps.kv)).find((x) => x.id === groupId);
-  if (!g) throw new NotFoundError(`Group ${groupId} was not found`);
-  return g;
-}
-
 /** A group's override (empty when none). */
 export async function getGroupOverride(deps: ManagerDeps, groupId: string): Promise<GroupOverride> {
-  await findGroup(deps, groupId);
+  await findGroupById(deps.kv, groupId);
   return (await deps.kv.get<GroupOverride>(groupOverrideKey(groupId))).value ?? {};
 }
 
@@ -42,7 +36,7 @@ export async function renameGroup(
   groupId: string,
   name: string,
 ): Promise<GroupOverride> {
-  await findGroup(deps, groupId);
+  await findGroupById(deps.kv, groupId);
   await setGroupOverride(deps.kv, groupId, { name });
   deps.changed();
   return await getGroupOverride(deps, groupId);
@@ -54,7 +48,7 @@ export async function renumberGroup(
   groupId: string,
   start: number,
 ): Promise<number> {
-  const g = await findGroup(deps, groupId);
+  const g = await findGroupById(deps.kv, groupId);
   const channels = deps.index.channelsOf(g.playlistId).filter((c) => c.groupId === groupId);
   const keys = channels.map((c) => channelOverrideKey(c.id));
   const current = new Map<string, ChannelOverride>();
