@@ -159,3 +159,10 @@ export const proxySessionKey = (sessionId: string) => ["proxy_sessions", session
 /** One of an upstream playlist's connection slots (max connections). */
 export const connectionSlotKey = (playlistId: string, slot: number) =>
   ["connection_slots", playlistId, slot] as const;
+
+// --- the change feed ---------------------------------------------------------------------------
+/**
+ * The revision counter of one topic (see common/kv/revisions.ts): bumped in the same atomic
+ * commit as every change that an output or a cache depends on.
+ */
+export const revisionKey = (topic: string) => ["revisions", topic] as const;

@@ -1,0 +1,56 @@
+/**
+ * The change feed: one revision counter per topic, bumped in the same atomic commit as the
+ * change it announces. Caches and outputs remember the versionstamps of the topics they were
+ * built from and are stale as soon as one differs; other processes learn of changes by watching
+ * the same keys (common/kv/watch.ts). Fast-changing liveness data (heartbeats, byte counters)
+ * has no topic: nothing that a device loads depends on it.
+ */
+import { revisionKey } from "../db/keys.ts";
+
+/** What a change can touch. */
+export const TOPICS = [
+  /** downstream playlists: settings, groups, filters, numbering, tokens, enabled */
+  "downstreams",
+  /** upstream playlists, their groups and channels (imports, edits, enable/disable) */
+  "channels",
+  /** admin overrides of channels and groups, manual guide mappings */
+  "overrides",
+  /** upstream guides: settings and imported generations */
+  "guides",
+  /** proxy servers' addresses (not their heartbeats) */
+  "proxies",
+  /** the icon cache: an icon newly cached, re-fetched or deleted */
+  "icons",
+  /** admin users and API tokens (remembered credentials are forgotten on a change) */
+  "users",
+] as const;
+
+/** One topic of the change feed. */
+export type Topic = typeof TOPICS[number];
+
+/** Versionstamps of topics (null: never bumped). */
+export type Stamps = Record<Topic, string | null>;
+
+/** The KV key of a topic's revision counter. */
+export function topicKey(topic: Topic): Deno.KvKey {
+  return revisionKey(topic);
+}
+
+/** Adds the revision bumps of `topics` to an atomic operation; answers the same operation. */
+export function bump(op: Deno.AtomicOperation, ...topics: Topic[]): Deno.AtomicOperation {
+  for (const t of topics) op.sum(topicKey(t), 1n);
+  return op;
+}
+
+/** Bumps topics in a commit of their own (for changes that live outside KV, like icon files). */
+export async function bumpNow(kv: Deno.Kv, ...topics: Topic[]): Promise<void> {
+  await bump(kv.atomic(), ...topics).commit();
+}
+
+/** Reads the current versionstamps of every topic (one getMany). */
+export async function readStamps(kv: Deno.Kv): Promise<Stamps> {
+  const entries = await kv.getMany(TOPICS.map(topicKey));
+  const out = {} as Stamps;
+  TOPICS.forEach((t, i) => out[t] = entries[i].versionstamp);
+  return out;
+}
