@@ -56,14 +56,10 @@ if (import.meta.main) {
       await new Promise((r) => setTimeout(r, 3000));
       Deno.writeTextFileSync("/proc/self/clear_refs", "5");
       const before = procStatus();
-      const { done } = await startImport(kv, playlist.id, {
-        settings: config,
-        onCompleted: (id, channels, groups) => {
-          index.setGroups(groups);
-          index.replace(id, channels);
-        },
-      });
+      const { done } = await startImport(kv, playlist.id, { settings: config });
       const run = await done;
+      // What the manager's channel index does when the change feed says the playlist moved.
+      await index.refresh(kv);
       if (run.status !== "ok") throw new Error(run.error ?? "The import failed");
       const after = procStatus();
       const figures: BareImportFigures = {

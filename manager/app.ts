@@ -56,6 +56,12 @@ export function createManagerApp(deps: ManagerDeps) {
     return c.text(errorBody(err).error, status);
   });
   app.get("/healthz", (c) => c.json({ status: "ok", service: "manager" }));
+  // KV is the one truth: every answer below reflects every commit made before the request, by
+  // this process or another (the channel index and the caches catch up here first).
+  app.use("*", async (c, next) => {
+    await deps.feed.sync();
+    await next();
+  });
   app.get("/static/islands.js", async (c) => {
     await ensureIslandBundle();
     const js = await Deno.readFile(BUNDLE_PATH);

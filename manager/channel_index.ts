@@ -1,12 +1,17 @@
 /**
  * The manager's in-memory view of every playlist's current channels, for search and paging
  * that stay fast at hundreds of thousands of channels. KV stays the source of truth: the index
- * is loaded from it at start and replaced per playlist whenever the manager changes channels.
+ * is loaded from it at start and catches up whenever the "channels" topic of the change feed
+ * moves, whichever process made the change: a playlist switched to a new generation is loaded
+ * again (or taken from the importer's memory when this process imported it), admin edits are
+ * applied chunk by chunk from the playlist's edit log.
  */
-import { listPlaylistChannels } from "../common/db/channels.ts";
+import { listEditLog, listGeneration, readChunks } from "../common/db/channels.ts";
 import { listGroups } from "../common/db/groups.ts";
+import { channelEditsKey } from "../common/db/keys.ts";
 import { listUpstreamPlaylists } from "../common/db/upstream_playlists.ts";
-import type { Channel, Group } from "../common/schemas.ts";
+import { recalled } from "../common/import/_previous.ts";
+import type { Channel, UpstreamPlaylist } from "../common/schemas.ts";
 
 /** A filter over the index. */
 export interface ChannelFilter {
@@ -30,32 +35,75 @@ interface PlaylistSlice {
   haystack: string[];
 }
 
+/** What a slice was loaded from: its generation, and the edits applied to it since. */
+interface SliceSource {
+  generation: string | null;
+  /** the playlist's edit counter as far as this slice has applied it */
+  edits: bigint;
+  /** edit log entries already applied (or older than the load) */
+  seen: Set<string>;
+}
+
 /** In-memory channel index, one slice per upstream playlist. */
 export class ChannelIndex {
   #slices = new Map<string, PlaylistSlice>();
+  #sources = new Map<string, SliceSource>();
   #byId = new Map<string, Channel>();
   #groupNames = new Map<string, string>();
   #order: string[] = [];
 
   /** Loads every playlist's current generation from KV. */
   async load(kv: Deno.Kv): Promise<void> {
+    await this.refresh(kv);
+  }
+
+  /**
+   * Catches up with KV: playlists added, deleted or switched to a new generation, and admin
+   * edits made since the last call (by any process).
+   */
+  async refresh(kv: Deno.Kv): Promise<void> {
     const playlists = await listUpstreamPlaylists(kv);
+    this.#groupNames.clear();
     for (const g of await listGroups(kv)) this.#groupNames.set(g.id, g.name);
-    for (const p of playlists) this.replace(p.id, await listPlaylistChannels(kv, p));
+    const live = new Set(playlists.map((p) => p.id));
+    for (const id of [...this.#slices.keys(), ...this.#sources.keys()]) {
+      if (!live.has(id)) {
+        this.replace(id, []);
+        this.#sources.delete(id);
+      }
+    }
+    for (const p of playlists) await this.#catchUp(kv, p);
     this.#order = playlists.map((p) => p.id);
   }
 
-  /** Sets the order playlists are listed in (by name). */
-  setOrder(playlistIds: string[]): void {
-    this.#order = playlistIds;
+  async #catchUp(kv: Deno.Kv, p: UpstreamPlaylist): Promise<void> {
+    const src = this.#sources.get(p.id);
+    const edits = await kv.get<Deno.KvU64>(channelEditsKey(p.id));
+    const count = edits.value?.value ?? 0n;
+    if (src && src.generation === p.generation) {
+      if (count === src.edits) return;
+      const unseen = (await listEditLog(kv, p.id)).filter((e) =>
+        !src.seen.has(e.id) && e.log.generation === p.generation
+      );
+      // Every edit commit writes one log entry; fewer than the counter moved means some expired.
+      if (src.edits + BigInt(unseen.length) >= count && p.generation) {
+        const firstSeqs = [...new Set(unseen.flatMap((e) => e.log.firstSeqs))];
+        const chunks = await readChunks(kv, p.id, p.generation, firstSeqs);
+        this.update(chunks.flat());
+        for (const e of unseen) src.seen.add(e.id);
+        src.edits += BigInt(unseen.length);
+        return;
+      }
+    }
+    // Log entries written before the load are in what it reads: never apply them again.
+    const seen = new Set((await listEditLog(kv, p.id)).map((e) => e.id));
+    const channels = !p.generation ? [] : recalled(kv, p.id, p.generation, edits.versionstamp) ??
+      await listGeneration(kv, p.id, p.generation);
+    this.replace(p.id, channels);
+    this.#sources.set(p.id, { generation: p.generation, edits: count, seen });
   }
 
-  /** Remembers group names (for search by group). */
-  setGroups(groups: Group[]): void {
-    for (const g of groups) this.#groupNames.set(g.id, g.name);
-  }
-
-  /** Replaces one playlist's channels (after an import or a delete). */
+  /** Replaces one playlist's channels (when it was loaded or deleted). */
   replace(playlistId: string, channels: Channel[]): void {
     const old = this.#slices.get(playlistId);
     if (old) { for (const c of old.channels) this.#byId.delete(c.id); }
@@ -76,7 +124,7 @@ export class ChannelIndex {
     for (const c of changed) {
       const slice = this.#slices.get(c.playlistId);
       if (!slice) continue;
-      const i = slice.channels.findIndex((x) => x.id === c.id);
+      const i = indexBySeq(slice.channels, c);
       if (i >= 0) {
         slice.channels[i] = c;
         slice.haystack[i] = this.#text(c);
@@ -170,4 +218,20 @@ function isSorted(channels: Channel[]): boolean {
     if (channels[i - 1].seq > channels[i].seq) return false;
   }
   return true;
+}
+
+/** Where channel `c` sits in a slice sorted by seq (binary search, then a check of the id). */
+function indexBySeq(channels: Channel[], c: Channel): number {
+  let lo = 0;
+  let hi = channels.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = channels[mid].seq;
+    if (s === c.seq) {
+      return channels[mid].id === c.id ? mid : channels.findIndex((x) => x.id === c.id);
+    }
+    if (s < c.seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return channels.findIndex((x) => x.id === c.id);
 }

@@ -45,8 +45,7 @@ export async function startManager(
     async shutdown() {
       stopScheduler();
       await server.shutdown();
-      deps.icons.close();
-      deps.output.close();
+      await deps.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 /** Small helpers shared by the repositories: atomic create, checked update, batched writes. */
 import { ConflictError, NotFoundError } from "../errors.ts";
+import { bump, type Topic } from "../kv/revisions.ts";
 
 /** A unique index entry: its key and a readable name for the conflict message. */
 export interface UniqueIndex {
@@ -14,8 +15,9 @@ export async function createWithIndexes<T>(
   value: T,
   indexes: UniqueIndex[],
   id: string,
+  topics: Topic[] = [],
 ): Promise<T> {
-  const op = kv.atomic().check({ key, versionstamp: null }).set(key, value);
+  const op = bump(kv.atomic(), ...topics).check({ key, versionstamp: null }).set(key, value);
   for (const idx of indexes) op.check({ key: idx.key, versionstamp: null }).set(idx.key, id);
   const res = await op.commit();
   if (!res.ok) {
@@ -36,7 +38,12 @@ export async function updateChecked<T>(
   key: Deno.KvKey,
   what: string,
   change: (current: T) => { value: T; oldIndexes?: UniqueIndex[]; newIndexes?: UniqueIndex[] },
-  options: { id?: string; expectVersion?: string } = {},
+  options: {
+    id?: string;
+    expectVersion?: string;
+    /** topics bumped in the same commit, or a function of the old and new value */
+    topics?: Topic[] | ((current: T, next: T) => Topic[]);
+  } = {},
 ): Promise<T> {
   const entry = await kv.get<T>(key);
   if (entry.versionstamp === null) throw new NotFoundError(`${what} was not found`);
@@ -44,7 +51,10 @@ export async function updateChecked<T>(
     throw new ConflictError(`${what} was changed by someone else; reload and try again`);
   }
   const { value, oldIndexes = [], newIndexes = [] } = change(entry.value);
-  const op = kv.atomic().check(entry).set(key, value);
+  const topics = typeof options.topics === "function"
+    ? options.topics(entry.value, value)
+    : options.topics ?? [];
+  const op = bump(kv.atomic(), ...topics).check(entry).set(key, value);
   const oldKeys = new Set(oldIndexes.map((i) => JSON.stringify(i.key)));
   const newKeys = new Set(newIndexes.map((i) => JSON.stringify(i.key)));
   for (const idx of oldIndexes) {

@@ -4,11 +4,15 @@
  * 100,000 channels are ~1,000 values: writing and listing them back costs a fraction of one
  * value per channel (see channelChunkKey).
  */
+import { ulid } from "ulid";
 import { ConflictError, NotFoundError } from "../errors.ts";
+import { bump } from "../kv/revisions.ts";
 import type { Channel, ChannelPatch, UpstreamPlaylist } from "../schemas.ts";
 import { BatchWriter, deletePrefix } from "./_store.ts";
 import {
   channelChunkKey,
+  channelEditLogKey,
+  channelEditLogPrefix,
   channelEditsKey,
   channelsPrefix,
   legacyChannelsPrefix,
@@ -111,6 +115,44 @@ function decode(playlistId: string, t: StoredChannel): Channel {
     firstSeenAt: t[13],
     lastSeenAt: t[14],
   };
+}
+
+/** One commit of admin edits: the chunks of `generation` it rewrote (see channelEditLogKey). */
+export interface ChannelEditLog {
+  generation: string;
+  firstSeqs: number[];
+}
+
+/** How long an edit log entry is kept; a process that missed more reloads the whole playlist. */
+export const EDIT_LOG_TTL_MS = 3_600_000;
+
+/** One playlist's edit log entries (id and value), oldest first. */
+export async function listEditLog(
+  kv: Deno.Kv,
+  playlistId: string,
+): Promise<{ id: string; log: ChannelEditLog }[]> {
+  const out: { id: string; log: ChannelEditLog }[] = [];
+  for await (const e of kv.list<ChannelEditLog>({ prefix: channelEditLogPrefix(playlistId) })) {
+    out.push({ id: String(e.key.at(-1)), log: e.value });
+  }
+  return out;
+}
+
+/** Reads chunks of a generation by their first seqs, decoded (missing ones left out). */
+export async function readChunks(
+  kv: Deno.Kv,
+  playlistId: string,
+  generation: string,
+  firstSeqs: number[],
+): Promise<Channel[][]> {
+  const out: Channel[][] = [];
+  for (let i = 0; i < firstSeqs.length; i += 10) {
+    const keys = firstSeqs.slice(i, i + 10).map((s) => channelChunkKey(playlistId, generation, s));
+    for (const e of await kv.getMany<StoredChannel[][]>(keys)) {
+      if (e.value) out.push(e.value.map((t) => decode(playlistId, t)));
+    }
+  }
+  return out;
 }
 
 /** Whether a channel of `size` starts a new chunk after one of `count` channels and `bytes`. */
@@ -326,7 +368,8 @@ async function patchInChunks(
     const failed: string[] = [];
     let i = 0;
     while (i < chunks.length) {
-      const op = kv.atomic().check(pEntry).sum(channelEditsKey(playlistId), 1n);
+      const op = bump(kv.atomic(), "channels").check(pEntry).sum(channelEditsKey(playlistId), 1n);
+      const firstSeqs: number[] = [];
       const batch: Map<string, Channel>[] = [];
       const batchIds: Set<string>[] = [];
       let bytes = 0;
@@ -341,9 +384,13 @@ async function patchInChunks(
         });
         for (const c of next) bytes += channelSize(c);
         op.check(entry).set(entry.key, encodeChunk(next));
+        firstSeqs.push(Number(entry.key.at(-1)));
         batch.push(done);
         batchIds.push(inChunk);
       }
+      // Which chunks this commit rewrote: other processes' channel indexes reload just those.
+      const log: ChannelEditLog = { generation: gen, firstSeqs };
+      op.set(channelEditLogKey(playlistId, ulid()), log, { expireIn: EDIT_LOG_TTL_MS });
       const res = await op.commit();
       if (res.ok) {
         for (const done of batch) for (const [id, c] of done) out.set(id, c);

@@ -9,6 +9,7 @@ import {
   downstreamPlaylistsByNameKey,
   downstreamPlaylistsPrefix,
 } from "./keys.ts";
+import { bump } from "../kv/revisions.ts";
 
 const nameIndex = (name: string) => ({
   key: downstreamPlaylistsByNameKey(name),
@@ -62,7 +63,9 @@ export function createDownstreamPlaylist(
     createdAt: now,
     updatedAt: now,
   };
-  return createWithIndexes(kv, downstreamPlaylistKey(p.id), p, [nameIndex(p.name)], p.id);
+  return createWithIndexes(kv, downstreamPlaylistKey(p.id), p, [nameIndex(p.name)], p.id, [
+    "downstreams",
+  ]);
 }
 
 /** Replaces a downstream playlist's settings (tokens stay). */
@@ -85,7 +88,7 @@ export function updateDownstreamPlaylist(
       oldIndexes: [nameIndex(cur.name)],
       newIndexes: [nameIndex(input.name)],
     }),
-    { id },
+    { id, topics: ["downstreams"] },
   );
 }
 
@@ -103,14 +106,15 @@ export function rotateDownstreamTokens(kv: Deno.Kv, id: string): Promise<Downstr
         updatedAt: new Date().toISOString(),
       },
     }),
+    { topics: ["downstreams"] },
   );
 }
 
 /** Deletes a downstream playlist. */
 export async function deleteDownstreamPlaylist(kv: Deno.Kv, id: string): Promise<void> {
   const p = await getDownstreamPlaylist(kv, id);
-  await kv.atomic().delete(downstreamPlaylistKey(id)).delete(downstreamPlaylistsByNameKey(p.name))
-    .commit();
+  await bump(kv.atomic(), "downstreams").delete(downstreamPlaylistKey(id))
+    .delete(downstreamPlaylistsByNameKey(p.name)).commit();
 }
 
 /** True when the token belongs to an enabled downstream playlist (guards the whole-guide URLs). */

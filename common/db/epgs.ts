@@ -1,9 +1,11 @@
 /** Upstream guides (XMLTV EPGs): where programmes come from (an http(s) URL or a DATA_DIR file). */
 import { ulid } from "ulid";
-import { NotFoundError } from "../errors.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
+import type { ChannelOverride } from "../schemas.ts";
 import type { Epg, EpgImportRun, EpgInput } from "../xmltv/schemas.ts";
 import { createWithIndexes, deletePrefix, listValues, updateChecked } from "./_store.ts";
 import {
+  channelOverridesPrefix,
   epgChannelsPrefix,
   epgGenerationsPrefix,
   epgImportLockKey,
@@ -13,6 +15,7 @@ import {
   epgsByNameKey,
   epgsPrefix,
 } from "./keys.ts";
+import { bump } from "../kv/revisions.ts";
 
 const nameIndex = (name: string) => ({ key: epgsByNameKey(name), label: `Guide name "${name}"` });
 
@@ -48,7 +51,7 @@ export function createEpg(kv: Deno.Kv, input: EpgInput): Promise<Epg> {
     generation: null,
     lastImportedAt: null,
   };
-  return createWithIndexes(kv, epgKey(epg.id), epg, [nameIndex(epg.name)], epg.id);
+  return createWithIndexes(kv, epgKey(epg.id), epg, [nameIndex(epg.name)], epg.id, ["guides"]);
 }
 
 /** Replaces the admin-editable fields of an upstream guide (checked against concurrent edits). */
@@ -62,14 +65,25 @@ export function updateEpg(kv: Deno.Kv, id: string, input: EpgInput): Promise<Epg
     },
     oldIndexes: [nameIndex(cur.name)],
     newIndexes: [nameIndex(input.name)],
-  }), { id });
+  }), { id, topics: ["guides"] });
 }
 
 /** Deletes a guide with every stored generation of its channels and programmes and its runs. */
 export async function deleteEpg(kv: Deno.Kv, id: string): Promise<void> {
-  const epg = await getEpg(kv, id);
-  await kv.atomic().delete(epgKey(id)).delete(epgsByNameKey(epg.name))
-    .delete(epgImportLockKey(id)).commit();
+  const entry = await kv.get<Epg>(epgKey(id));
+  if (!entry.value) throw new NotFoundError(`Guide ${id} was not found`);
+  const res = await bump(kv.atomic(), "guides", "overrides").check(entry).delete(epgKey(id))
+    .delete(epgsByNameKey(entry.value.name)).delete(epgImportLockKey(id)).commit();
+  if (!res.ok) throw new ConflictError(`Guide "${entry.value.name}" was changed meanwhile`);
+  // Manual mappings to this guide's channels point nowhere now.
+  for await (const o of kv.list<ChannelOverride>({ prefix: channelOverridesPrefix() })) {
+    if (o.value.epg?.epgId !== id) continue;
+    const { epg: _gone, ...rest } = o.value;
+    const op = kv.atomic().check(o);
+    if (Object.keys(rest).length) op.set(o.key, rest);
+    else op.delete(o.key);
+    await op.commit();
+  }
   await deletePrefix(kv, epgProgrammesPrefix(id));
   await deletePrefix(kv, epgChannelsPrefix(id));
   await deletePrefix(kv, epgGenerationsPrefix(id));

@@ -28,7 +28,7 @@ export function patchGroup(
 ): Promise<Group> {
   return updateChecked<Group>(kv, groupKey(playlistId, id), `Group ${id}`, (cur) => ({
     value: { ...cur, ...patch },
-  }));
+  }), { topics: ["channels"] });
 }
 
 /** Finds a group by id alone, whatever playlist it belongs to, or throws NotFoundError. */

@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import type { Icon } from "../icons/types.ts";
 import { createWithIndexes, listValues, updateChecked } from "./_store.ts";
 import { iconKey, iconsBySourceKey, iconsPrefix } from "./keys.ts";
+import { bump } from "../kv/revisions.ts";
 
 /** Creates per atomic commit: each checks two keys and KV allows 100 checks a commit. */
 const CREATE_BATCH = 40;
@@ -68,7 +69,11 @@ export function updateIcon(
 ): Promise<Icon> {
   return updateChecked<Icon>(kv, iconKey(id), `Icon ${id}`, (cur) => ({
     value: { ...cur, ...change(cur) },
-  }));
+  }), {
+    // Outputs link the cached copy once there is one: only a new or changed copy matters.
+    topics: (cur, next) =>
+      cur.etag !== next.etag || cur.contentType !== next.contentType ? ["icons"] : [],
+  });
 }
 
 /** Deletes an icon record and its source index; returns what was deleted. */
@@ -76,8 +81,8 @@ export async function deleteIcon(kv: Deno.Kv, id: string): Promise<Icon> {
   const entry = await kv.get<Icon>(iconKey(id));
   if (!entry.value) throw new NotFoundError(`Icon ${id} was not found`);
   const hash = await sha256Hex(entry.value.sourceUrl);
-  const res = await kv.atomic().check(entry).delete(entry.key).delete(iconsBySourceKey(hash))
-    .commit();
+  const res = await bump(kv.atomic(), "icons").check(entry).delete(entry.key)
+    .delete(iconsBySourceKey(hash)).commit();
   if (!res.ok) throw new ConflictError(`Icon ${id} was changed meanwhile; try again`);
   return entry.value;
 }

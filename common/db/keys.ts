@@ -74,6 +74,15 @@ export const channelsPrefix = (playlistId: string, generation: string) =>
 /** Prefix of every generation of a playlist's channels (used when a playlist is deleted). */
 export const channelsOfPlaylistPrefix = (playlistId: string) =>
   ["channel_chunks", playlistId] as const;
+/**
+ * One commit of admin edits to a playlist's channels: which chunks it rewrote (their first seqs),
+ * so another process's channel index reloads those chunks alone. Written with the edit, expires.
+ */
+export const channelEditLogKey = (playlistId: string, id: string) =>
+  ["channel_edit_log", playlistId, id] as const;
+/** Prefix of one playlist's channel edit log. */
+export const channelEditLogPrefix = (playlistId: string) =>
+  ["channel_edit_log", playlistId] as const;
 /** Prefix of channels stored one per key, as before chunks (read once to migrate them). */
 export const legacyChannelsPrefix = () => ["channels"] as const;
 /** Where the admin's overrides of a channel live, apart from imported data. */

@@ -1,4 +1,6 @@
 /** Admin overrides of channels and groups, kept apart from imported data so refreshes keep them. */
+import { ConflictError } from "../errors.ts";
+import { bump } from "../kv/revisions.ts";
 import type { ChannelOverride, GroupOverride } from "../schemas.ts";
 import {
   channelOverrideKey,
@@ -34,29 +36,78 @@ export async function loadGroupOverrides(kv: Deno.Kv): Promise<Map<string, Group
   return out;
 }
 
-/** Sets (or with no fields, clears) many channel overrides, 500 per atomic commit. */
+/** A channel override as read, with the versionstamp a write checks against. */
+export interface VersionedOverride<T> {
+  value: T;
+  /** null: no override stored */
+  version: string | null;
+}
+
+/** Reads channel overrides with their versionstamps (missing ones are empty). */
+export async function readChannelOverrides(
+  kv: Deno.Kv,
+  channelIds: string[],
+): Promise<Map<string, VersionedOverride<ChannelOverride>>> {
+  const out = new Map<string, VersionedOverride<ChannelOverride>>();
+  for (let i = 0; i < channelIds.length; i += 10) {
+    const ids = channelIds.slice(i, i + 10);
+    const got = await kv.getMany<ChannelOverride[]>(ids.map(channelOverrideKey));
+    got.forEach((e, n) => out.set(ids[n], { value: e.value ?? {}, version: e.versionstamp }));
+  }
+  return out;
+}
+
+/**
+ * Sets (or with no fields, clears) channel overrides, each checked against the version it was
+ * read at: an override changed by someone else meanwhile raises ConflictError instead of being
+ * overwritten. Up to 100 per atomic commit (KV's limit of checks).
+ */
 export async function setChannelOverrides(
   kv: Deno.Kv,
-  overrides: [channelId: string, override: ChannelOverride][],
+  overrides: [channelId: string, override: ChannelOverride, version: string | null][],
 ): Promise<void> {
-  for (let i = 0; i < overrides.length; i += 500) {
-    const op = kv.atomic();
-    for (const [id, o] of overrides.slice(i, i + 500)) {
+  for (let i = 0; i < overrides.length; i += 100) {
+    const op = bump(kv.atomic(), "overrides");
+    for (const [id, o, version] of overrides.slice(i, i + 100)) {
+      const key = channelOverrideKey(id);
       const c = compact(o);
-      if (Object.keys(c).length) op.set(channelOverrideKey(id), c);
-      else op.delete(channelOverrideKey(id));
+      op.check({ key, versionstamp: version });
+      if (Object.keys(c).length) op.set(key, c);
+      else op.delete(key);
     }
-    await op.commit();
+    const res = await op.commit();
+    if (!res.ok) {
+      throw new ConflictError(
+        "The channel's overrides were changed by someone else meanwhile; reload and try again",
+      );
+    }
   }
 }
 
-/** Sets (or with no fields, clears) a group override. */
+/** Reads a group override with its versionstamp. */
+export async function readGroupOverride(
+  kv: Deno.Kv,
+  groupId: string,
+): Promise<VersionedOverride<GroupOverride>> {
+  const e = await kv.get<GroupOverride>(groupOverrideKey(groupId));
+  return { value: e.value ?? {}, version: e.versionstamp };
+}
+
+/** Sets (or with no fields, clears) a group override, checked against the version read. */
 export async function setGroupOverride(
   kv: Deno.Kv,
   groupId: string,
   override: GroupOverride,
+  version: string | null,
 ): Promise<void> {
+  const key = groupOverrideKey(groupId);
   const c = compact(override);
-  if (Object.keys(c).length) await kv.set(groupOverrideKey(groupId), c);
-  else await kv.delete(groupOverrideKey(groupId));
+  const op = bump(kv.atomic(), "overrides").check({ key, versionstamp: version });
+  if (Object.keys(c).length) op.set(key, c);
+  else op.delete(key);
+  if (!(await op.commit()).ok) {
+    throw new ConflictError(
+      "The group was renamed by someone else meanwhile; reload and try again",
+    );
+  }
 }

@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import type { DownstreamPlaylist, Proxy, ProxyInput } from "../schemas.ts";
 import { createWithIndexes, listValues, updateChecked } from "./_store.ts";
 import { downstreamPlaylistsPrefix, proxiesByNameKey, proxiesPrefix, proxyKey } from "./keys.ts";
+import { bump } from "../kv/revisions.ts";
 
 const nameIndex = (name: string) => ({
   key: proxiesByNameKey(name),
@@ -39,7 +40,7 @@ export function createProxy(
     createdAt: now,
     updatedAt: now,
   };
-  return createWithIndexes(kv, proxyKey(p.id), p, [nameIndex(p.name)], p.id);
+  return createWithIndexes(kv, proxyKey(p.id), p, [nameIndex(p.name)], p.id, ["proxies"]);
 }
 
 /** Replaces a proxy's addresses. */
@@ -48,7 +49,7 @@ export function updateProxy(kv: Deno.Kv, id: string, input: ProxyInput): Promise
     value: { ...cur, ...input, updatedAt: new Date().toISOString() },
     oldIndexes: [nameIndex(cur.name)],
     newIndexes: [nameIndex(input.name)],
-  }), { id });
+  }), { id, topics: ["proxies"] });
 }
 
 /** Deletes a proxy no downstream playlist uses. */
@@ -62,8 +63,8 @@ export async function deleteProxy(kv: Deno.Kv, id: string): Promise<void> {
       `Cannot delete proxy "${e.value.name}": used by playlist "${users[0].name}"`,
     );
   }
-  const res = await kv.atomic().check(e).delete(e.key).delete(proxiesByNameKey(e.value.name))
-    .commit();
+  const res = await bump(kv.atomic(), "proxies").check(e).delete(e.key)
+    .delete(proxiesByNameKey(e.value.name)).commit();
   if (!res.ok) throw new ConflictError(`Proxy "${e.value.name}" was changed meanwhile`);
 }
 
@@ -86,7 +87,13 @@ export async function registerProxy(kv: Deno.Kv, input: ProxyInput): Promise<Pro
     const next: Proxy = entry.value.source === "manual"
       ? { ...entry.value, lastSeenAt: now }
       : { ...entry.value, ...input, lastSeenAt: now, updatedAt: now };
-    const res = await kv.atomic().check(entry).set(entry.key, next).commit();
+    // Only a changed address matters to playlists: a heartbeat alone bumps nothing.
+    const moved = next.internalUrl !== entry.value.internalUrl ||
+      next.internalPort !== entry.value.internalPort ||
+      next.externalUrl !== entry.value.externalUrl ||
+      next.externalPort !== entry.value.externalPort;
+    const op = kv.atomic().check(entry).set(entry.key, next);
+    const res = await (moved ? bump(op, "proxies") : op).commit();
     if (res.ok) return next;
   }
   throw new ConflictError(`Proxy "${input.name}" could not register: it kept changing`);

@@ -1,11 +1,14 @@
 /** Upstream playlists: where channels come from (an http(s) URL or a file inside DATA_DIR). */
 import { ulid } from "ulid";
-import { NotFoundError } from "../errors.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
 import type { UpstreamPlaylist, UpstreamPlaylistInput } from "../schemas.ts";
 import { createWithIndexes, deletePrefix, listValues, updateChecked } from "./_store.ts";
 import {
+  channelEditLogPrefix,
   channelEditsKey,
+  channelOverrideKey,
   channelsOfPlaylistPrefix,
+  groupOverrideKey,
   groupsByNameKey,
   groupsPrefix,
   importLockKey,
@@ -14,6 +17,7 @@ import {
   upstreamPlaylistsByNameKey,
   upstreamPlaylistsPrefix,
 } from "./keys.ts";
+import { bump } from "../kv/revisions.ts";
 import type { Group } from "../schemas.ts";
 
 const nameIndex = (name: string) => ({
@@ -51,7 +55,9 @@ export function createUpstreamPlaylist(
     lastRunId: null,
     lastImportedAt: null,
   };
-  return createWithIndexes(kv, upstreamPlaylistKey(p.id), p, [nameIndex(p.name)], p.id);
+  return createWithIndexes(kv, upstreamPlaylistKey(p.id), p, [nameIndex(p.name)], p.id, [
+    "channels",
+  ]);
 }
 
 /** Replaces the admin-editable fields of an upstream playlist. */
@@ -69,17 +75,38 @@ export function updateUpstreamPlaylist(
     },
     oldIndexes: [nameIndex(cur.name)],
     newIndexes: [nameIndex(input.name)],
-  }), { id });
+  }), { id, topics: ["channels"] });
 }
 
-/** Deletes a playlist with its groups, channels and runs. */
+/**
+ * Deletes a playlist with everything that belongs to it: groups, channels of every generation,
+ * the admin's overrides and guide mappings of those channels and groups, runs and the edit log.
+ * The playlist disappears (and the change is announced) in the first commit; the rest is
+ * unreachable from then on and collected after it.
+ */
 export async function deleteUpstreamPlaylist(kv: Deno.Kv, id: string): Promise<void> {
-  const p = await getUpstreamPlaylist(kv, id);
-  await kv.atomic().delete(upstreamPlaylistKey(id)).delete(upstreamPlaylistsByNameKey(p.name))
+  const entry = await kv.get<UpstreamPlaylist>(upstreamPlaylistKey(id));
+  if (!entry.value) throw new NotFoundError(`Upstream playlist ${id} was not found`);
+  const res = await bump(kv.atomic(), "channels", "overrides").check(entry)
+    .delete(upstreamPlaylistKey(id)).delete(upstreamPlaylistsByNameKey(entry.value.name))
     .delete(importLockKey(id)).delete(channelEditsKey(id)).commit();
+  if (!res.ok) throw new ConflictError(`Playlist "${entry.value.name}" was changed meanwhile`);
   const groups = await listValues<Group>(kv, groupsPrefix(id));
-  for (const g of groups) await kv.delete(groupsByNameKey(id, g.name));
+  const channelIds = new Set<string>();
+  for await (
+    const e of kv.list<[string][]>({ prefix: channelsOfPlaylistPrefix(id) }, { batchSize: 500 })
+  ) for (const t of e.value) channelIds.add(t[0]);
+  const keys: Deno.KvKey[] = [
+    ...groups.flatMap((g) => [groupsByNameKey(id, g.name), groupOverrideKey(g.id)]),
+    ...[...channelIds].map(channelOverrideKey),
+  ];
+  for (let i = 0; i < keys.length; i += 500) {
+    const op = kv.atomic();
+    for (const k of keys.slice(i, i + 500)) op.delete(k);
+    await op.commit();
+  }
   await deletePrefix(kv, groupsPrefix(id));
   await deletePrefix(kv, channelsOfPlaylistPrefix(id));
+  await deletePrefix(kv, channelEditLogPrefix(id));
   await deletePrefix(kv, importRunsPrefix(id));
 }

@@ -35,11 +35,6 @@ export interface IconCacheOptions {
   /** Downloads at a time; 4 unless told. */
   concurrency?: number;
   log?: Logger;
-  /**
-   * Called when stored copies appeared, changed or went away (at most once a second), so
-   * rendered playlists that point at icons can be rebuilt.
-   */
-  onChange?: () => void;
 }
 
 /** Counts of icons per status. */
@@ -74,7 +69,6 @@ export class IconCache {
   #locks = new Map<string, Promise<unknown>>();
   #breaker = new HostBreaker();
   #closing = new AbortController();
-  #changeTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(kv: Deno.Kv, options: IconCacheOptions) {
     this.#kv = kv;
@@ -285,8 +279,6 @@ export class IconCache {
   close(): void {
     this.#closing.abort();
     this.#queue.close();
-    if (this.#changeTimer !== null) clearTimeout(this.#changeTimer);
-    this.#changeTimer = null;
   }
 
   #path(id: string): string {
@@ -302,10 +294,8 @@ export class IconCache {
   }
 
   #remember(icon: Icon): void {
-    const before = this.#byId.get(icon.id);
     this.#byId.set(icon.id, icon);
     this.#bySource.set(icon.sourceUrl, icon);
-    if ((before?.etag ?? null) !== icon.etag) this.#changed();
   }
 
   #forget(icon: Icon): void {
@@ -313,19 +303,17 @@ export class IconCache {
     this.#bySource.delete(icon.sourceUrl);
     this.#generation.delete(icon.id);
     this.#forced.delete(icon.id);
-    if (icon.etag) this.#changed();
   }
 
-  /** Tells onChange, coalescing a burst of finished downloads into one call a second. */
-  #changed(): void {
-    if (!this.#opts.onChange || this.#changeTimer !== null || this.#closing.signal.aborted) return;
-    const timer = setTimeout(() => {
-      this.#changeTimer = null;
-      this.#opts.onChange?.();
-    }, 1000);
-    // A pending notice must not keep the process alive.
-    Deno.unrefTimer(timer);
-    this.#changeTimer = timer;
+  /**
+   * Catches the mirror up with KV after the "icons" topic moved (another process stored, replaced
+   * or deleted a copy). Fetches in flight here are not disturbed.
+   */
+  async reload(): Promise<void> {
+    const icons = await listIcons(this.#kv);
+    const live = new Set(icons.map((i) => i.id));
+    for (const icon of [...this.#byId.values()]) if (!live.has(icon.id)) this.#forget(icon);
+    for (const icon of icons) this.#remember(icon);
   }
 
   /** Runs `fn` after every earlier locked change of the same icon. */

@@ -109,14 +109,23 @@ interface RememberedGeneration {
   generation: string;
   /** versionstamp of the playlist's edit counter when the generation was switched to */
   editsAt: string | null;
-  /** weak: the manager's channel index keeps the list alive; nothing is held for this cache */
-  channels: WeakRef<Channel[]>;
+  /**
+   * Held until it is recalled once (the channel index adopts the list when it catches up with
+   * the switch), weakly after that: the index keeps it alive while it is the current one.
+   */
+  channels: Channel[] | null;
+  weak: WeakRef<Channel[]>;
 }
 
 const remembered = new WeakMap<Deno.Kv, Map<string, RememberedGeneration>>();
 
 /** Remembers the generation a playlist switched to, with the edit counter checked then. */
-export function remember(kv: Deno.Kv, playlistId: string, gen: RememberedGeneration): void {
+export function remember(
+  kv: Deno.Kv,
+  playlistId: string,
+  written: { generation: string; editsAt: string | null; channels: Channel[] },
+): void {
+  const gen: RememberedGeneration = { ...written, weak: new WeakRef(written.channels) };
   let byPlaylist = remembered.get(kv);
   if (!byPlaylist) remembered.set(kv, byPlaylist = new Map());
   byPlaylist.set(playlistId, gen);
@@ -135,7 +144,9 @@ export function recalled(
 ): Channel[] | null {
   const gen = remembered.get(kv)?.get(playlistId);
   if (!gen || gen.generation !== generation || gen.editsAt !== editsAt) return null;
-  return gen.channels.deref() ?? null;
+  const list = gen.channels ?? gen.weak.deref() ?? null;
+  gen.channels = null;
+  return list;
 }
 
 /**

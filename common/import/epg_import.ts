@@ -8,6 +8,7 @@
  * BUFFER_BYTES and the least recently touched ones are written out first.
  */
 import { ulid } from "ulid";
+import { bump } from "../kv/revisions.ts";
 import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
 import { BatchWriter, deletePrefix } from "../db/_store.ts";
 import {
@@ -325,7 +326,7 @@ async function switchGeneration(kv: Deno.Kv, epg: Epg, generation: string): Prom
     if (cur.value.generation !== epg.generation) {
       throw new ConflictError("another import finished first");
     }
-    const res = await kv.atomic().check(cur).set(epgKey(epg.id), {
+    const res = await bump(kv.atomic(), "guides").check(cur).set(epgKey(epg.id), {
       ...cur.value,
       generation,
       lastImportedAt: new Date().toISOString(),

@@ -9,6 +9,7 @@
  * nothing are kept, marked missing and disabled (unless keep status is set).
  */
 import { ulid } from "ulid";
+import { bump } from "../kv/revisions.ts";
 import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
 import type { Channel, Group, ImportRun, UpstreamPlaylist } from "../schemas.ts";
 import { BatchWriter, deletePrefix, listValues } from "../db/_store.ts";
@@ -322,7 +323,7 @@ async function importGeneration(
   run.counts.groups = seenGroups.size;
   await save(true);
   const groups = [...groupsByName.values()].map((g) => ({ ...g, present: seenGroups.has(g.name) }));
-  const editsAt = await switchGeneration(kv, playlist, {
+  await switchGeneration(kv, playlist, {
     generation,
     channels,
     spans: writer.spans,
@@ -331,7 +332,6 @@ async function importGeneration(
     editsAtStart,
     previous: oldList,
   });
-  remember(kv, playlist.id, { generation, editsAt, channels: new WeakRef(channels) });
   return { channels, groups };
 }
 
@@ -359,10 +359,12 @@ async function switchGeneration(
   const writer = new BatchWriter(kv);
   const isNew = new Set(next.newGroups.map((g) => g.id));
   for (const g of next.groups) {
+    if (!isNew.has(g.id)) continue;
     await writer.set(groupKey(playlist.id, g.id), g, 300);
-    if (isNew.has(g.id)) await writer.set(groupsByNameKey(playlist.id, g.name), g.id, 100);
+    await writer.set(groupsByNameKey(playlist.id, g.name), g.id, 100);
   }
   await writer.close();
+  await markPresentGroups(kv, playlist.id, next.groups.filter((g) => !isNew.has(g.id)));
   let editsAt = next.editsAtStart;
   for (let attempt = 0; attempt < 5; attempt++) {
     const [pEntry, edits] = await kv.getMany<[UpstreamPlaylist, Deno.KvU64]>([
@@ -377,7 +379,13 @@ async function switchGeneration(
       await carryEdits(kv, playlist, next.generation, next.channels, next.spans);
       editsAt = edits.versionstamp;
     }
-    const res = await kv.atomic().check(pEntry).check(edits)
+    // Remembered before the commit: the channel index may catch up the moment it lands.
+    remember(kv, playlist.id, {
+      generation: next.generation,
+      editsAt: edits.versionstamp,
+      channels: next.channels,
+    });
+    const res = await bump(kv.atomic(), "channels").check(pEntry).check(edits)
       .set(upstreamPlaylistKey(playlist.id), {
         ...pEntry.value,
         generation: next.generation,
@@ -392,6 +400,37 @@ async function switchGeneration(
     }
   }
   throw new ConflictError("the playlist kept changing during the import; try again");
+}
+
+/**
+ * Sets `present` on the playlist's existing groups as the import found them, each commit checked
+ * against the group as read: an admin's enable or disable made during the import is kept, never
+ * overwritten with the state read when the import started.
+ */
+async function markPresentGroups(kv: Deno.Kv, playlistId: string, groups: Group[]) {
+  let todo = groups;
+  for (let attempt = 0; todo.length && attempt < 10; attempt++) {
+    const failed: Group[] = [];
+    for (let i = 0; i < todo.length; i += 100) {
+      const batch = todo.slice(i, i + 100);
+      const keys = batch.map((g) => groupKey(playlistId, g.id));
+      const entries: Deno.KvEntryMaybe<Group>[] = [];
+      for (let k = 0; k < keys.length; k += 10) {
+        entries.push(...await kv.getMany<Group[]>(keys.slice(k, k + 10)));
+      }
+      const op = kv.atomic();
+      let writes = 0;
+      batch.forEach((g, n) => {
+        const cur = entries[n];
+        if (!cur.value || cur.value.present === g.present) return;
+        op.check(cur).set(cur.key, { ...cur.value, present: g.present });
+        writes++;
+      });
+      if (writes && !(await op.commit()).ok) failed.push(...batch);
+    }
+    todo = failed;
+  }
+  if (todo.length) throw new ConflictError("the groups kept changing during the import; try again");
 }
 
 /**

@@ -40,13 +40,16 @@ const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
 });
 
+/** The version an If-Match header names (RFC 9110 §13.1.1), or undefined without one. */
+function ifMatch(headers: Record<string, string>): string | null | undefined {
+  const h = headers["if-match"];
+  if (h === undefined || h.trim() === "*") return undefined;
+  return h.trim().replace(/^W\//, "").replace(/^"|"$/g, "") || null;
+}
+
 /** Routes of proxies, downstream playlists and overrides. */
 export function outputsApi(deps: ManagerDeps) {
   const app = apiRouter();
-  const changed = <T>(v: T) => {
-    deps.changed();
-    return v;
-  };
   // --- proxies
   app.openapi(
     createRoute({
@@ -65,7 +68,7 @@ export function outputsApi(deps: ManagerDeps) {
       request: { body: jsonBody(ProxyInput) },
       responses: { 201: json(Proxy, "Created"), ...errors },
     }),
-    async (c) => c.json(changed(await createProxy(deps.kv, c.req.valid("json"))), 201),
+    async (c) => c.json(await createProxy(deps.kv, c.req.valid("json")), 201),
   );
   app.openapi(
     createRoute({
@@ -87,7 +90,7 @@ export function outputsApi(deps: ManagerDeps) {
     }),
     async (c) =>
       c.json(
-        changed(await updateProxy(deps.kv, c.req.valid("param").id, c.req.valid("json"))),
+        await updateProxy(deps.kv, c.req.valid("param").id, c.req.valid("json")),
         200,
       ),
   );
@@ -189,7 +192,12 @@ export function outputsApi(deps: ManagerDeps) {
       request: { params: IdParam },
       responses: { 200: json(ChannelOverride, "The channel's overrides"), ...errors },
     }),
-    async (c) => c.json(await getChannelOverride(deps, c.req.valid("param").id), 200),
+    async (c) => {
+      const o = await getChannelOverride(deps, c.req.valid("param").id);
+      // The ETag names the version; a PUT with it in If-Match replaces only that version.
+      if (o.version) c.header("etag", `"${o.version}"`);
+      return c.json(o.value, 200);
+    },
   );
   app.openapi(
     createRoute({
@@ -199,8 +207,12 @@ export function outputsApi(deps: ManagerDeps) {
       request: { params: IdParam, body: jsonBody(ChannelOverride) },
       responses: { 200: json(ChannelOverride, "Saved; survives every refresh"), ...errors },
     }),
-    async (c) =>
-      c.json(await putChannelOverride(deps, c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const o = await putChannelOverride(deps, id, c.req.valid("json"), ifMatch(c.req.header()));
+      if (o.version) c.header("etag", `"${o.version}"`);
+      return c.json(o.value, 200);
+    },
   );
   app.openapi(
     createRoute({
@@ -210,8 +222,13 @@ export function outputsApi(deps: ManagerDeps) {
       request: { params: IdParam, body: jsonBody(GroupOverride) },
       responses: { 200: json(GroupOverride, "Renamed for all its channels"), ...errors },
     }),
-    async (c) =>
-      c.json(await renameGroup(deps, c.req.valid("param").id, c.req.valid("json").name ?? ""), 200),
+    async (c) => {
+      const id = c.req.valid("param").id;
+      const name = c.req.valid("json").name ?? "";
+      const o = await renameGroup(deps, id, name, ifMatch(c.req.header()));
+      if (o.version) c.header("etag", `"${o.version}"`);
+      return c.json(o.value, 200);
+    },
   );
   app.openapi(
     createRoute({

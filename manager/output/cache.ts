@@ -3,13 +3,17 @@
  * changes: render once per change, serve cached bytes with an ETag (If-None-Match: 304).
  */
 
+import type { ChangeFeed } from "../../common/kv/change_feed.ts";
+import { sameStamps } from "../../common/kv/change_feed.ts";
+import type { Stamps, Topic } from "../../common/kv/revisions.ts";
+import type { Logger } from "../../common/log.ts";
+
 /** A rendered body; its gzip encoding is made on first use and kept. */
 export interface Rendered {
   etag: string;
   body: Uint8Array;
   gzip(): Promise<Uint8Array>;
   contentType: string;
-  revision: number;
   builtAt: number;
 }
 
@@ -28,7 +32,6 @@ export async function etagOf(bytes: Uint8Array): Promise<string> {
 export async function rendered(
   content: string | Uint8Array,
   contentType: string,
-  revision: number,
 ): Promise<Rendered> {
   const body = typeof content === "string" ? new TextEncoder().encode(content) : content;
   // Compressing a large guide costs more than rendering it; most clients of a render ask for
@@ -39,91 +42,130 @@ export async function rendered(
     body,
     gzip: () => gz ??= gzip(body),
     contentType,
-    revision,
     builtAt: Date.now(),
   };
 }
 
 /** How long an output counts as in use, so a change renders it again before anyone asks. */
 const WARM_WINDOW_MS = 3_600_000;
-/** How long after a change the warm-up starts (changes come in bursts). */
-const WARM_DELAY_MS = 1_000;
+/** How long after a change the warm-up starts (changes come in bursts: an import, a bulk edit). */
+const WARM_DELAY_MS = 200;
+
+/** How one kind of output is made from an id, from what it depends on. */
+export interface OutputKind {
+  /** the change feed topics whose change makes a rendered output stale */
+  topics: Topic[];
+  /** renders the output of `id` from current data; null when there is none (deleted, disabled) */
+  build(id: string): Promise<Rendered | null>;
+  /** an output older than this is rendered again even without a change (a moving time window) */
+  maxAgeMs?: number;
+}
+
+interface Entry {
+  rendered: Rendered;
+  /** the topics' stamps the render started from */
+  stamps: Stamps;
+}
 
 /**
- * A cache of rendered outputs keyed by name, invalidated by a revision counter. Outputs asked
- * for in the last hour are rendered again shortly after a change, so devices polling them get
- * cached bytes rather than waiting for a render.
+ * Rendered outputs by kind and id, each valid while the change feed's stamps of its topics are
+ * the ones it was rendered from. Renders are looked up by id and made from current data, never
+ * from a closure captured before a change. Outputs asked for in the last hour are rendered again
+ * in the background shortly after a change, so devices polling them get cached bytes.
  */
 export class OutputCache {
-  #revision = 1;
-  #entries = new Map<string, Rendered>();
-  #building = new Map<string, Promise<Rendered>>();
-  #recent = new Map<
-    string,
-    { build: (revision: number) => Promise<Rendered>; maxAgeMs: number; usedAt: number }
-  >();
+  #feed: ChangeFeed;
+  #kinds: Record<string, OutputKind>;
+  #log: Logger;
+  #entries = new Map<string, Entry>();
+  #building = new Map<string, Promise<Rendered | null>>();
+  #recent = new Map<string, number>();
   #warmTimer: ReturnType<typeof setTimeout> | null = null;
+  #warming: Promise<void> | null = null;
+  #unsubscribe: () => void;
+  #closed = false;
 
-  /** The current revision. */
-  get revision(): number {
-    return this.#revision;
+  constructor(feed: ChangeFeed, kinds: Record<string, OutputKind>, log: Logger) {
+    this.#feed = feed;
+    this.#kinds = kinds;
+    this.#log = log;
+    const topics = [...new Set(Object.values(kinds).flatMap((k) => k.topics))];
+    this.#unsubscribe = feed.subscribe(topics, () => this.#scheduleWarm());
   }
 
-  /** Marks every cached output stale (something they depend on changed). */
-  bump(): void {
-    this.#revision++;
-    this.#entries.clear();
-    if (this.#warmTimer !== null) clearTimeout(this.#warmTimer);
-    const timer = setTimeout(() => this.#warm(), WARM_DELAY_MS);
-    // The warm-up never keeps a process alive on its own.
-    Deno.unrefTimer(Number(timer));
-    this.#warmTimer = timer;
+  /**
+   * The output of `kind` for `id`, rendered when missing or stale. Reads the change feed first,
+   * so a change committed before the call (by any process) is in the answer.
+   */
+  async get(kind: string, id: string): Promise<Rendered | null> {
+    const key = `${kind}:${id}`;
+    this.#recent.set(key, Date.now());
+    await this.#feed.sync();
+    return await this.#fetch(kind, id);
   }
 
-  /** Stops the pending warm-up (on shutdown). */
-  close(): void {
-    if (this.#warmTimer !== null) clearTimeout(this.#warmTimer);
-    this.#warmTimer = null;
-    this.#recent.clear();
+  #fresh(kind: string, id: string): Rendered | null {
+    const k = this.#kinds[kind];
+    const hit = this.#entries.get(`${kind}:${id}`);
+    if (!hit || !sameStamps(hit.stamps, this.#feed.stamps, k.topics)) return null;
+    if (k.maxAgeMs !== undefined && Date.now() - hit.rendered.builtAt >= k.maxAgeMs) return null;
+    return hit.rendered;
   }
 
-  #warm(): void {
-    this.#warmTimer = null;
+  async #fetch(kind: string, id: string): Promise<Rendered | null> {
+    const key = `${kind}:${id}`;
+    while (true) {
+      const fresh = this.#fresh(kind, id);
+      if (fresh) return fresh;
+      const pending = this.#building.get(key);
+      if (!pending) break;
+      // A render that started before the latest change is not good enough: wait, then look again.
+      await Promise.allSettled([pending]);
+    }
+    const stamps = { ...this.#feed.stamps };
+    const p = this.#kinds[kind].build(id).finally(() => this.#building.delete(key));
+    this.#building.set(key, p);
+    const out = await p;
+    if (out) this.#entries.set(key, { rendered: out, stamps });
+    else this.#entries.delete(key);
+    return out;
+  }
+
+  #scheduleWarm(): void {
+    if (this.#closed || this.#warmTimer !== null) return;
+    this.#warmTimer = setTimeout(() => {
+      this.#warmTimer = null;
+      this.#warming = this.#warm().finally(() => this.#warming = null);
+    }, WARM_DELAY_MS);
+  }
+
+  async #warm(): Promise<void> {
     const now = Date.now();
-    for (const [key, r] of this.#recent) {
-      if (now - r.usedAt > WARM_WINDOW_MS) {
+    for (const [key, usedAt] of this.#recent) {
+      if (this.#closed) return;
+      if (now - usedAt > WARM_WINDOW_MS) {
         this.#recent.delete(key);
         continue;
       }
-      this.#fetch(key, r.build, r.maxAgeMs).catch(() => {});
+      const at = key.indexOf(":");
+      const kind = key.slice(0, at);
+      const id = key.slice(at + 1);
+      try {
+        if ((await this.#fetch(kind, id)) === null) this.#recent.delete(key);
+      } catch (err) {
+        this.#log.warning(`Rendering ${key} in the background failed: ${(err as Error).message}`);
+      }
     }
   }
 
-  /** Returns the cached output, building it once when missing, stale or older than maxAgeMs. */
-  get(
-    key: string,
-    build: (revision: number) => Promise<Rendered>,
-    maxAgeMs = Infinity,
-  ): Promise<Rendered> {
-    this.#recent.set(key, { build, maxAgeMs, usedAt: Date.now() });
-    return this.#fetch(key, build, maxAgeMs);
-  }
-
-  async #fetch(
-    key: string,
-    build: (revision: number) => Promise<Rendered>,
-    maxAgeMs: number,
-  ): Promise<Rendered> {
-    const hit = this.#entries.get(key);
-    if (hit && hit.revision === this.#revision && Date.now() - hit.builtAt < maxAgeMs) return hit;
-    const pending = this.#building.get(key);
-    if (pending) return await pending;
-    const rev = this.#revision;
-    const p = build(rev).finally(() => this.#building.delete(key));
-    this.#building.set(key, p);
-    const out = await p;
-    if (out.revision === this.#revision) this.#entries.set(key, out);
-    return out;
+  /** Stops warming and waits for a warm-up in progress (on shutdown). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#unsubscribe();
+    if (this.#warmTimer !== null) clearTimeout(this.#warmTimer);
+    this.#warmTimer = null;
+    await this.#warming;
+    await Promise.allSettled(this.#building.values());
   }
 }
 

@@ -40,12 +40,13 @@ export function channelDetailRoutes(deps: ManagerDeps) {
   ) => {
     const ch = deps.index.get(id);
     if (!ch) throw new NotFoundError(`Channel ${id} was not found`);
-    const [o, playlist, group, guides] = await Promise.all([
+    const [versioned, playlist, group, guides] = await Promise.all([
       getChannelOverride(deps, id),
       getUpstreamPlaylist(deps.kv, ch.playlistId),
       getGroup(deps.kv, ch.playlistId, ch.groupId),
       guideIndex(deps),
     ]);
+    const o = versioned.value;
     const match = matchGuide(guides, {
       channel: ch,
       name: o.name || ch.name,
@@ -122,6 +123,11 @@ export function channelDetailRoutes(deps: ManagerDeps) {
           <h2>Overrides</h2>
           <p class="hint">Empty fields use the imported value. Overrides survive every refresh.</p>
           <Csrf c={c} />
+          <input
+            type="hidden"
+            name="version"
+            value={opts.values?.version ?? versioned.version ?? ""}
+          />
           <Field label="Display name" name="name" value={v.name} errors={opts.errors} />
           <Field label="Group" name="group" value={v.group} errors={opts.errors} />
           <Field label="Channel number" name="number" value={v.number} errors={opts.errors} />
@@ -168,7 +174,8 @@ export function channelDetailRoutes(deps: ManagerDeps) {
         : undefined,
     });
     if (!o.success) return show(c, id, { values, errors: fieldErrors(o.error) });
-    await putChannelOverride(deps, id, o.data);
+    // The version the form was rendered with: a save over someone else's edit is a conflict.
+    await putChannelOverride(deps, id, o.data, values.version || null);
     return c.redirect(`/admin/channels/${id}?flash=Overrides+saved`, 303);
   });
   return app;

@@ -11,39 +11,34 @@ import type { ManagerEnv } from "../auth.ts";
 import type { ManagerDeps } from "../deps.ts";
 import { serveRendered } from "../output/cache.ts";
 import { wholeGuideStream } from "../services/guides.ts";
-import { renderDownstream, renderDownstreamGuide } from "../services/render.ts";
+import { guideOutput, playlistOutput } from "../output/outputs.ts";
 
 const NOT_FOUND = () =>
   new Response("Not found\n", { status: 404, headers: { "content-type": "text/plain" } });
 
-/** How long a verified name and token are trusted without asking KV again. */
-const LOOKUP_FRESH_MS = 5_000;
-
 /**
  * `findByNameAndToken` with a memory of recent hits: devices reload their playlist often and
- * two KV reads cost more than serving the cached bytes. Every change made through this manager
- * bumps `deps.output.revision`, which forgets them all at once (a rotated token or a disabled
- * playlist stops working at once); a write from another process is seen within
- * LOOKUP_FRESH_MS. Only found pairs are remembered, so wrong tokens cannot fill the memory.
+ * two KV reads cost more than serving the cached bytes. The hits are kept while the change
+ * feed's "downstreams" topic stays where it was when they were read (the app reads the feed
+ * before every request), so a rotated token or a disabled playlist stops working at once,
+ * whichever process changed it. Only found pairs are remembered, so wrong tokens cannot fill
+ * the memory.
  */
 function playlistLookup(deps: ManagerDeps) {
-  let revision = deps.output.revision;
-  const hits = new Map<string, { playlist: DownstreamPlaylist; until: number }>();
+  let stamp = deps.feed.stamps.downstreams;
+  const hits = new Map<string, DownstreamPlaylist>();
   return async (name: string, token: string): Promise<DownstreamPlaylist | null> => {
-    if (revision !== deps.output.revision) {
+    if (stamp !== deps.feed.stamps.downstreams) {
       hits.clear();
-      revision = deps.output.revision;
+      stamp = deps.feed.stamps.downstreams;
     }
     const key = `${name}\n${token}`;
-    const now = Date.now();
     const hit = hits.get(key);
-    if (hit && hit.until > now) return hit.playlist;
-    const before = deps.output.revision;
+    if (hit) return hit;
+    const before = stamp;
     const playlist = await findByNameAndToken(deps.kv, name, token);
     // A change during the reads may have made the answer stale: do not remember it.
-    if (playlist && before === deps.output.revision) {
-      hits.set(key, { playlist, until: now + LOOKUP_FRESH_MS });
-    } else hits.delete(key);
+    if (playlist && before === stamp) hits.set(key, playlist);
     return playlist;
   };
 }
@@ -56,7 +51,8 @@ export function getRoutes(deps: ManagerDeps) {
     const name = c.req.param("name").replace(/\.m3u8?$/i, "");
     const p = await lookup(name, c.req.query("token") ?? "");
     if (!p) return NOT_FOUND();
-    const out = await renderDownstream(deps, p);
+    const out = await playlistOutput(deps, p.id);
+    if (!out) return NOT_FOUND();
     return serveRendered(c.req.raw, out, {
       "content-disposition": `inline; filename="${encodeURIComponent(p.name)}.m3u"`,
     });
@@ -65,7 +61,8 @@ export function getRoutes(deps: ManagerDeps) {
   app.get("/playlist/:name/:file{epg\\.xml(\\.gz)?}", async (c) => {
     const p = await lookup(c.req.param("name"), c.req.query("token") ?? "");
     if (!p) return NOT_FOUND();
-    const out = await renderDownstreamGuide(deps, p);
+    const out = await guideOutput(deps, p.id);
+    if (!out) return NOT_FOUND();
     if (c.req.param("file").endsWith(".gz")) {
       const gz = await out.gzip();
       return serveRendered(
@@ -84,7 +81,8 @@ export function getRoutes(deps: ManagerDeps) {
       isPlaylistToken(deps.kv, c.req.query("token") ?? ""),
     ]);
     if (!epg || !ok || !epg.enabled || !epg.generation) return NOT_FOUND();
-    const etag = `"${epg.generation}-${deps.output.revision}"`;
+    // The whole guide changes with its generation and with icons newly cached.
+    const etag = `"${epg.generation}-${deps.feed.stamps.icons ?? "0"}"`;
     const headers: Record<string, string> = {
       "content-type": "application/xml; charset=utf-8",
       etag,

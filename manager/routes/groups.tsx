@@ -118,10 +118,11 @@ export function groupRoutes(deps: ManagerDeps) {
   ) => {
     const g = (await groupViews(deps)).find((x) => x.id === id);
     if (!g) throw new NotFoundError(`Group ${id} was not found`);
-    const [o, playlist] = await Promise.all([
+    const [versioned, playlist] = await Promise.all([
       getGroupOverride(deps, g.id),
       getUpstreamPlaylist(deps.kv, g.playlistId),
     ]);
+    const o = versioned.value;
     return page(
       c,
       `Group ${o.name || g.name}`,
@@ -131,6 +132,7 @@ export function groupRoutes(deps: ManagerDeps) {
         </p>
         <form method="post" action={`/admin/groups/${g.id}/rename`} class="card">
           <Csrf c={c} />
+          <input type="hidden" name="version" value={versioned.version ?? ""} />
           <Field
             label="Display name for all its channels"
             name="name"
@@ -166,7 +168,8 @@ export function groupRoutes(deps: ManagerDeps) {
   app.post("/:id/rename", async (c) => {
     const body = await c.req.parseBody();
     const name = typeof body.name === "string" ? body.name.trim().slice(0, 500) : "";
-    await renameGroup(deps, c.req.param("id"), name);
+    const version = typeof body.version === "string" ? body.version || null : undefined;
+    await renameGroup(deps, c.req.param("id"), name, version);
     return c.redirect(`/admin/groups/${c.req.param("id")}?flash=Group+renamed`, 303);
   });
   app.post("/:id/renumber", async (c) => {

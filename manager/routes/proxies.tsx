@@ -166,7 +166,6 @@ export function proxyRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
       throw err;
     }
-    deps.changed();
     return c.redirect("/admin/proxies?flash=Proxy+saved", 303);
   };
   app.post("/", (c) => save(c));
@@ -179,7 +178,6 @@ export function proxyRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return listPage(c, err.message);
       throw err;
     }
-    deps.changed();
     return c.redirect("/admin/proxies?flash=Proxy+deleted", 303);
   });
   return app;

@@ -27,7 +27,6 @@ export async function setGroupEnabled(
 ): Promise<Group> {
   const g = await findGroupById(deps.kv, groupId);
   const out = await patchGroup(deps.kv, g.playlistId, g.id, { enabled });
-  deps.changed();
   return out;
 }
 
@@ -46,8 +45,6 @@ export async function patchChannel(
   const c = deps.index.get(id);
   if (!c) throw new NotFoundError(`Channel ${id} was not found`);
   const [updated] = await patchChannels(deps.kv, c.playlistId, [id], patch, [c]);
-  deps.index.update([updated]);
-  deps.changed();
   return updated;
 }
 
@@ -67,9 +64,7 @@ export async function bulkSetEnabled(
   let n = 0;
   for (const [pid, list] of byPlaylist) {
     const updated = await bulkPatchChannels(deps.kv, pid, list, { enabled });
-    deps.index.update(updated);
     n += updated.length;
   }
-  if (n) deps.changed();
   return n;
 }

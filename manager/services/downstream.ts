@@ -73,20 +73,17 @@ export async function saveDownstream(
   const saved = id
     ? await updateDownstreamPlaylist(deps.kv, id, input)
     : await createDownstreamPlaylist(deps.kv, input);
-  deps.changed();
   return saved;
 }
 
 /** Deletes a downstream playlist. */
 export async function removeDownstream(deps: ManagerDeps, id: string): Promise<void> {
   await deleteDownstreamPlaylist(deps.kv, id);
-  deps.changed();
 }
 
 /** Issues new tokens for a downstream playlist. */
 export async function rotateTokens(deps: ManagerDeps, id: string): Promise<DownstreamPlaylist> {
   const p = await rotateDownstreamTokens(deps.kv, id);
-  deps.changed();
   return p;
 }
 

@@ -53,12 +53,10 @@ async function checkInput(deps: ManagerDeps, input: EpgInput): Promise<void> {
 export async function saveEpg(deps: ManagerDeps, id: string | null, input: EpgInput): Promise<Epg> {
   await checkInput(deps, input);
   const epg = id ? await updateEpg(deps.kv, id, input) : await createEpg(deps.kv, input);
-  deps.changed();
   return epg;
 }
 
 /** Deletes a guide with everything imported from it. */
 export async function removeEpg(deps: ManagerDeps, id: string): Promise<void> {
   await deleteEpg(deps.kv, id);
-  deps.changed();
 }

@@ -1,5 +1,6 @@
 /** Guides for devices: each downstream playlist's own guide, and the seed's whole-guide URL. */
 import { listEpgs } from "../../common/db/epgs.ts";
+import type { ChangeFeed } from "../../common/kv/change_feed.ts";
 import type { Epg } from "../../common/xmltv/schemas.ts";
 import { listEpgChannels, wholeGuideXml } from "../../common/xmltv/store.ts";
 import type { ManagerDeps } from "../deps.ts";
@@ -13,19 +14,50 @@ import {
 } from "../output/guide_map.ts";
 import { assembleDownstream, iconUrlFor } from "./downstream.ts";
 
-let cached: { key: string; index: GuideIndex } | null = null;
+/**
+ * The guide channels of every enabled, imported guide, kept while the change feed's "guides"
+ * topic stays where it was when they were read.
+ */
+export class GuideIndexCache {
+  #kv: Deno.Kv;
+  #feed: ChangeFeed;
+  #cached: { stamp: string | null; index: GuideIndex } | null = null;
+  #building: { stamp: string | null; index: Promise<GuideIndex> } | null = null;
 
-/** The guide channels of every enabled, imported guide (reloaded when a generation changes). */
-export async function guideIndex(deps: ManagerDeps): Promise<GuideIndex> {
-  const epgs = (await listEpgs(deps.kv)).filter((e) => e.enabled && e.generation);
-  const key = epgs.map((e) => `${e.id}:${e.generation}`).join(",");
-  if (cached?.key === key) return cached.index;
-  const guides = await Promise.all(
-    epgs.map(async (epg) => ({ epg, channels: await listEpgChannels(deps.kv, epg) })),
-  );
-  const index = buildGuideIndex(guides);
-  cached = { key, index };
-  return index;
+  constructor(kv: Deno.Kv, feed: ChangeFeed) {
+    this.#kv = kv;
+    this.#feed = feed;
+  }
+
+  /** The index as of the feed's last read. */
+  async get(): Promise<GuideIndex> {
+    const stamp = this.#feed.stamps.guides;
+    if (this.#cached?.stamp === stamp) return this.#cached.index;
+    if (this.#building?.stamp !== stamp) {
+      const building = { stamp, index: this.#build() };
+      this.#building = building;
+      building.index.then((index) => {
+        if (this.#building === building) this.#building = null;
+        this.#cached = { stamp, index };
+      }, () => {
+        if (this.#building === building) this.#building = null;
+      });
+    }
+    return await this.#building!.index;
+  }
+
+  async #build(): Promise<GuideIndex> {
+    const epgs = (await listEpgs(this.#kv)).filter((e) => e.enabled && e.generation);
+    const guides = await Promise.all(
+      epgs.map(async (epg) => ({ epg, channels: await listEpgChannels(this.#kv, epg) })),
+    );
+    return buildGuideIndex(guides);
+  }
+}
+
+/** The guide channels of every enabled, imported guide. */
+export function guideIndex(deps: ManagerDeps): Promise<GuideIndex> {
+  return deps.guides.get();
 }
 
 /** A downstream playlist's channels with their guide matches and the tvg-ids they emit. */

@@ -38,7 +38,6 @@ export async function playlistView(deps: ManagerDeps, id: string): Promise<Playl
 /** All playlists with their last imports. */
 export async function playlistViews(deps: ManagerDeps): Promise<PlaylistView[]> {
   const list = await listUpstreamPlaylists(deps.kv);
-  deps.index.setOrder(list.map((p) => p.id));
   return await Promise.all(list.map(async (p) => ({
     ...p,
     lastImport: await lastRun(deps.kv, p.id),
@@ -75,13 +74,10 @@ export async function savePlaylist(
   const saved = id
     ? await updateUpstreamPlaylist(deps.kv, id, input)
     : await createUpstreamPlaylist(deps.kv, input);
-  deps.changed();
   return saved;
 }
 
 /** Deletes a playlist and drops its channels from the index. */
 export async function removePlaylist(deps: ManagerDeps, id: string): Promise<void> {
   await deleteUpstreamPlaylist(deps.kv, id);
-  deps.index.replace(id, []);
-  deps.changed();
 }
