@@ -58,7 +58,7 @@ export function createManagerApp(deps: ManagerDeps) {
   app.get("/healthz", (c) => c.json({ status: "ok", service: "manager" }));
   // KV is the one truth: every answer below reflects every commit made before the request, by
   // this process or another (the channel index and the caches catch up here first).
-  app.use("*", async (c, next) => {
+  app.use("*", async (_c, next) => {
     await deps.feed.sync();
     await next();
   });

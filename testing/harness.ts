@@ -30,7 +30,8 @@ export interface TestManager extends RunningManager {
 /** Starts a manager with a KV file in a temp DATA_DIR. */
 export async function startTestManager(env: Record<string, string> = {}): Promise<TestManager> {
   const config = await testConfig(env);
-  const kv = await Deno.openKv(`${config.dataDir}/test.kv`);
+  // The file a manager started on the same DATA_DIR opens too (see common/db/open_kv.ts).
+  const kv = await Deno.openKv(`${config.dataDir}/iptv.kv`);
   const m = await startManager(kv, config, { scheduler: false, quiet: true });
   return {
     ...m,
