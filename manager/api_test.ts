@@ -7,7 +7,7 @@ import {
   waitFor,
 } from "../testing/harness.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 const AUTH = ADMIN_AUTH;
 
 Deno.test("the user agent API creates, reads, updates, lists and deletes", opts, async () => {

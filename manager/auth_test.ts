@@ -1,7 +1,7 @@
 import { equal, match, notEqual, ok } from "node:assert/strict";
 import { Client, startTestManager } from "../testing/harness.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 
 const PAGES = [
   "/admin",

@@ -59,7 +59,7 @@ async function navFits(page: Page): Promise<void> {
 
 Deno.test(
   "an admin imports a playlist and curates its channels in a real browser",
-  { sanitizeOps: false, sanitizeResources: false },
+  {},
   async () => {
     await Deno.mkdir(SHOTS, { recursive: true });
     const bytes = await Deno.readFile(PLAYLIST);

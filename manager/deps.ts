@@ -119,7 +119,7 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
     },
     async close() {
       await deps.output.close();
-      icons.close();
+      await icons.close();
       await Promise.allSettled([...background]);
       await feed.close();
     },

@@ -29,7 +29,7 @@ async function flash(page: Page): Promise<string> {
 
 Deno.test(
   "an admin builds a downstream playlist with a proxy and overrides in a real browser",
-  { sanitizeOps: false, sanitizeResources: false },
+  {},
   async () => {
     await Deno.mkdir(SHOTS, { recursive: true });
     const bytes = await Deno.readFile(PLAYLIST);

@@ -8,7 +8,7 @@ import {
   waitFor,
 } from "../testing/harness.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 
 function upstreamFile(version: 1 | 2): string {
   const lines = ['#EXTM3U url-tvg="http://provider.invalid/epg.xml"'];

@@ -20,7 +20,7 @@ function slowBody(bytes: Uint8Array): ReadableStream<Uint8Array> {
 
 Deno.test(
   "an admin adds a guide and watches its import finish without a page load",
-  { sanitizeOps: false, sanitizeResources: false },
+  {},
   async () => {
     const bytes = await Deno.readFile(GUIDE);
     const upstream = serveLocal(() =>

@@ -10,7 +10,7 @@ import {
 import { createEpg, lastEpgRun } from "../common/db/epgs.ts";
 import { runDueEpgImports } from "./epg_scheduler.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 const AUTH = ADMIN_AUTH;
 const GUIDE = new URL("../testdata/xmltv/freeview-epg_uk-ie_2026-08-22.xml", import.meta.url);
 

@@ -2,7 +2,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { createUpstreamPlaylist } from "../common/db/upstream_playlists.ts";
 import { Client, serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 const PNG = await Deno.readFile(new URL("../testdata/icons/logo.png", import.meta.url));
 const SVG = await Deno.readFile(new URL("../testdata/icons/logo.svg", import.meta.url));
 

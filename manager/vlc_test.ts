@@ -2,7 +2,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { startLiveTs } from "../testing/live_ts.ts";
 import { serveLocal, startTestManager, type TestManager, waitFor } from "../testing/harness.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 const AUTH = { authorization: "Basic " + btoa("admin:correct horse battery") };
 /** How long VLC may run before it is killed, whatever it is doing. */
 const VLC_LIMIT_S = 15;

@@ -3,7 +3,7 @@ import { createProxy, listProxies, updateProxy } from "../common/db/proxies.ts";
 import { testConfig } from "../testing/harness.ts";
 import { startProxy } from "./server.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 
 Deno.test("startProxy() answers /healthz and registers itself under PROXY_NAME", opts, async () => {
   const config = await testConfig({

@@ -12,7 +12,7 @@ import {
 import { channelsOfPlaylistPrefix } from "./keys.ts";
 import { createUpstreamPlaylist, getUpstreamPlaylist } from "./upstream_playlists.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 
 /** `n` entries; every 97th has a long name (about 20 KB), so chunks also end on size. */
 function playlist(n: number, skip = new Set<number>()): string {

@@ -13,6 +13,7 @@ import {
   usersByNameKey,
   usersPrefix,
 } from "./keys.ts";
+import { bump } from "../kv/revisions.ts";
 
 /** How long a login session lasts without use. */
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -72,7 +73,7 @@ export async function setPassword(kv: Deno.Kv, userId: string, password: string)
       mustChangePassword: false,
       passwordChangedAt: new Date().toISOString(),
     },
-  }));
+  }), { topics: ["users"] });
 }
 
 /** Starts a login session; returns the cookie value (only its hash is stored). */
@@ -121,9 +122,16 @@ export async function createApiToken(
     createdAt: new Date().toISOString(),
     lastUsedAt: null,
   };
-  await createWithIndexes(kv, apiTokenKey(token.id), token, [
-    { key: apiTokensByHashKey(hash), label: "Token" },
-  ], token.id);
+  await createWithIndexes(
+    kv,
+    apiTokenKey(token.id),
+    token,
+    [
+      { key: apiTokensByHashKey(hash), label: "Token" },
+    ],
+    token.id,
+    ["users"],
+  );
   return { token, secret };
 }
 
@@ -143,5 +151,5 @@ export async function findApiToken(kv: Deno.Kv, secret: string): Promise<ApiToke
 export async function revokeApiToken(kv: Deno.Kv, id: string): Promise<void> {
   const e = await kv.get<ApiToken>(apiTokenKey(id));
   if (!e.value) throw new NotFoundError(`API token ${id} was not found`);
-  await kv.atomic().delete(e.key).delete(apiTokensByHashKey(e.value.hash)).commit();
+  await bump(kv.atomic(), "users").delete(e.key).delete(apiTokensByHashKey(e.value.hash)).commit();
 }

@@ -69,6 +69,8 @@ export class IconCache {
   #locks = new Map<string, Promise<unknown>>();
   #breaker = new HostBreaker();
   #closing = new AbortController();
+  /** Work started in the background (re-queueing failed icons); close() awaits it. */
+  #background = new Set<Promise<void>>();
 
   constructor(kv: Deno.Kv, options: IconCacheOptions) {
     this.#kv = kv;
@@ -94,7 +96,7 @@ export class IconCache {
     }
     for await (const e of Deno.readDir(this.dir)) {
       const stray = e.name.endsWith(".tmp") || (ID_FILE.test(e.name) && !this.#byId.has(e.name));
-      if (e.isFile && stray) await Deno.remove(`${this.dir}/${e.name}`).catch(() => {});
+      if (e.isFile && stray) await removeIfThere(`${this.dir}/${e.name}`);
     }
   }
 
@@ -215,12 +217,18 @@ export class IconCache {
    */
   refetchFailed(): number {
     const failed = [...this.#byId.values()].filter((i) => i.status === "failed");
-    (async () => {
+    const task = (async () => {
       for (const icon of failed) {
         if (this.#closing.signal.aborted) return;
-        await this.refetch(icon.id).catch(() => {});
+        try {
+          await this.refetch(icon.id);
+        } catch (err) {
+          // Deleted meanwhile, most likely; the others still go.
+          this.#log.warning(`Icon ${icon.id} was not queued again: ${(err as Error).message}`);
+        }
       }
-    })();
+    })().finally(() => this.#background.delete(task));
+    this.#background.add(task);
     return failed.length;
   }
 
@@ -231,7 +239,7 @@ export class IconCache {
       this.#bump(id);
       const icon = await deleteIcon(this.#kv, id);
       this.#forget(icon);
-      await Deno.remove(this.#path(id)).catch(() => {});
+      await removeIfThere(this.#path(id));
     });
   }
 
@@ -275,10 +283,11 @@ export class IconCache {
     return this.#queue.idle();
   }
 
-  /** Stops downloading: cancels running downloads and forgets the queue. */
-  close(): void {
+  /** Stops downloading: cancels running downloads, forgets the queue, awaits background work. */
+  async close(): Promise<void> {
     this.#closing.abort();
     this.#queue.close();
+    await Promise.allSettled([...this.#background]);
   }
 
   #path(id: string): string {
@@ -319,7 +328,8 @@ export class IconCache {
   /** Runs `fn` after every earlier locked change of the same icon. */
   async #locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
     const run = (this.#locks.get(id) ?? Promise.resolve()).then(fn);
-    const settled = run.catch(() => {});
+    // The next change waits for this one to settle; its outcome is the caller's.
+    const settled = Promise.allSettled([run]);
     this.#locks.set(id, settled);
     try {
       return await run;
@@ -335,7 +345,7 @@ export class IconCache {
     try {
       await Deno.rename(tmp, this.#path(id));
     } catch (err) {
-      await Deno.remove(tmp).catch(() => {});
+      await removeIfThere(tmp);
       throw err;
     }
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
@@ -412,4 +422,13 @@ function newIcon(sourceUrl: string, now: string): Icon {
     uploaded: false,
     createdAt: now,
   };
+}
+
+/** Removes a file; one that is not there is fine. */
+async function removeIfThere(path: string): Promise<void> {
+  try {
+    await Deno.remove(path);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
 }

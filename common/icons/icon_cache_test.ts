@@ -4,7 +4,7 @@ import { listIcons } from "../db/icons.ts";
 import { ValidationError } from "../errors.ts";
 import { IconCache, type IconCacheOptions } from "./mod.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 const PNG = await Deno.readFile(new URL("../../testdata/icons/logo.png", import.meta.url));
 const SVG = await Deno.readFile(new URL("../../testdata/icons/logo.svg", import.meta.url));
 const BASE = "http://tv.example:8088";
@@ -97,7 +97,7 @@ async function withCache(
   try {
     await fn(cache, kv, dataDir);
   } finally {
-    cache.close();
+    await cache.close();
     kv.close();
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
