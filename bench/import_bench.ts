@@ -16,6 +16,7 @@ const ADMIN_PASSWORD = "correct horse battery";
 /** A manager started as its own `deno run` process with a fresh DATA_DIR. */
 export interface ManagerProcess {
   base: string;
+  dataDir: string;
   pid: number;
   /** `Authorization` header value (HTTP Basic with the admin credentials). */
   auth: string;
@@ -32,9 +33,12 @@ export interface ManagerProcess {
   close(): Promise<void>;
 }
 
-/** Spawns `manager/main.ts` on 127.0.0.1 with a free port and waits until it serves pages. */
-export async function spawnManager(): Promise<ManagerProcess> {
-  const dataDir = await Deno.makeTempDir({ prefix: "iptv-bench-" });
+/**
+ * Spawns `manager/main.ts` on 127.0.0.1 with a free port and waits until it serves pages. With
+ * `dataDir`, it shares that folder (and its KV file) with another manager and leaves it there.
+ */
+export async function spawnManager(opts: { dataDir?: string } = {}): Promise<ManagerProcess> {
+  const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "iptv-bench-" });
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
@@ -85,7 +89,7 @@ export async function spawnManager(): Promise<ManagerProcess> {
     } catch { /* already gone */ }
     await child.status;
     await drained;
-    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    if (!opts.dataDir) await Deno.remove(dataDir, { recursive: true });
   };
   const until = Date.now() + 60_000;
   let ready = false;
@@ -105,6 +109,7 @@ export async function spawnManager(): Promise<ManagerProcess> {
   await (await fetch(`${base}/static/islands.js`)).body?.cancel();
   return {
     base,
+    dataDir,
     pid: child.pid,
     auth,
     username: ADMIN_USER,
