@@ -37,13 +37,22 @@ export interface ManagerProcess {
  * Spawns `manager/main.ts` on 127.0.0.1 with a free port and waits until it serves pages. With
  * `dataDir`, it shares that folder (and its KV file) with another manager and leaves it there.
  */
-export async function spawnManager(opts: { dataDir?: string } = {}): Promise<ManagerProcess> {
+export async function spawnManager(
+  opts: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<ManagerProcess> {
   const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "iptv-bench-" });
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-no-legacy-abort", "--v8-flags=--expose-gc", "manager/main.ts"],
+    // The flags of `deno task manager` (deno.json).
+    args: [
+      "run",
+      "-A",
+      "--unstable-no-legacy-abort",
+      "--v8-flags=--max-semi-space-size=2,--optimize-for-size",
+      "manager/main.ts",
+    ],
     cwd: ROOT.pathname,
     env: {
       DATA_DIR: dataDir,
@@ -55,6 +64,7 @@ export async function spawnManager(opts: { dataDir?: string } = {}): Promise<Man
       LOG_LEVEL: "warning",
       // The generated logos name hosts on the internet: never fetch them in a benchmark.
       ICON_CACHE: "false",
+      ...opts.env,
     },
     stdin: "null",
     stdout: "null",

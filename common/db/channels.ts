@@ -253,12 +253,27 @@ export async function listGeneration(
   generation: string,
 ): Promise<Channel[]> {
   const out: Channel[] = [];
+  const strings = new Map<string, string>();
+  // Every value read back is a string of its own; channels of one import share their times and
+  // most share group titles: one copy each keeps 100,000 channels ~10 MB smaller.
+  const intern = (s: string) => {
+    const known = strings.get(s);
+    if (known !== undefined) return known;
+    if (strings.size < 10_000) strings.set(s, s);
+    return s;
+  };
   for await (
     const e of kv.list<StoredChannel[]>({ prefix: channelsPrefix(playlistId, generation) }, {
       batchSize: 500,
     })
   ) {
-    for (const t of e.value) out.push(decode(playlistId, t));
+    for (const t of e.value) {
+      t[13] = intern(t[13]);
+      t[14] = intern(t[14]);
+      const title = t[6]["group-title"];
+      if (title !== undefined) t[6]["group-title"] = intern(title);
+      out.push(decode(playlistId, t));
+    }
   }
   return out;
 }

@@ -40,10 +40,6 @@ import { openSource } from "./source.ts";
 import { blockedReason, compileUrlRules, isNetworkUrl } from "./url_rules.ts";
 import type { UrlRules } from "./url_rules.ts";
 
-/** Runs a full garbage collection when the runtime exposes one (`--v8-flags=--expose-gc`). */
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
 
 /** Group name used when an entry has neither group-title nor #EXTGRP. */
 export const UNGROUPED = "Ungrouped";
@@ -205,7 +201,6 @@ async function importGeneration(
   const writer = new ChunkWriter(kv, playlist.id, generation);
   const channels: Channel[] = [];
   try {
-    let lastGc = 0;
     const it = parseM3uStream(source.body);
     let step = await it.next();
     while (!step.done) {
@@ -230,6 +225,8 @@ async function importGeneration(
           newGroups.push(group);
         }
         seenGroups.add(gName);
+        // One copy of the title per group, not one per channel (the index holds them all).
+        if (e.attrs["group-title"] === group.name) e.attrs["group-title"] = group.name;
         const prev = claimPrevious(old, e, gName);
         if (prev) reuseEqualParts(e, prev);
         const ch: Channel = {
@@ -280,12 +277,6 @@ async function importGeneration(
         await writer.add(ch, size);
       }
       await save();
-      // Serialised batches become garbage at once; with --expose-gc (the start tasks set it) a
-      // collection every 20,000 entries keeps a big import's peak memory near what it holds.
-      if (run.counts.entries - lastGc >= 20_000) {
-        lastGc = run.counts.entries;
-        collectGarbage();
-      }
       step = await it.next();
     }
     const summary = step.value;
