@@ -109,12 +109,12 @@ export class RunLease<R extends RunRecord> {
   }
 
   /** Saves the run record and renews the heartbeat, at most every 300 ms unless forced. */
-  save(force = false): Promise<void> {
+  async save(force = false): Promise<void> {
     this.signal.throwIfAborted();
     const now = Date.now();
-    if (!force && now - this.#lastSave < SAVE_EVERY_MS) return Promise.resolve();
+    if (!force && now - this.#lastSave < SAVE_EVERY_MS) return;
     this.#lastSave = now;
-    return this.#serial(async () => {
+    await this.#serial(async () => {
       if (!await this.#commit(this.#kv.atomic().set(this.#runKey, this.run))) {
         throw this.#loseLease();
       }
@@ -126,9 +126,9 @@ export class RunLease<R extends RunRecord> {
    * Answers false when one of `op`'s own checks failed; throws InterruptedError when the lease
    * is no longer this run's.
    */
-  commit(op: Deno.AtomicOperation): Promise<boolean> {
+  async commit(op: Deno.AtomicOperation): Promise<boolean> {
     this.signal.throwIfAborted();
-    return this.#serial(async () => {
+    return await this.#serial(async () => {
       if (await this.#commit(op.set(this.#runKey, this.run))) return true;
       if (!await this.#held()) throw this.#loseLease();
       return false;
@@ -136,9 +136,9 @@ export class RunLease<R extends RunRecord> {
   }
 
   /** Throws InterruptedError unless the lease is still this run's (one read, no write). */
-  ensureHeld(): Promise<void> {
+  async ensureHeld(): Promise<void> {
     this.signal.throwIfAborted();
-    return this.#serial(async () => {
+    await this.#serial(async () => {
       if (!await this.#held()) throw this.#loseLease();
     });
   }
