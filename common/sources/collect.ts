@@ -40,6 +40,8 @@ export async function deleteGeneration(
   sourceId: string,
   generation: string,
 ): Promise<void> {
+  // Without an id the prefixes below would be every generation's.
+  if (!generation) throw new Error(`No generation of ${kind.noun} ${sourceId} to delete`);
   for (const key of kind.generationKeys(sourceId, generation)) {
     await deletePrefix(kv, key);
     await kv.delete(key);

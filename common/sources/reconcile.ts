@@ -64,8 +64,11 @@ export async function interruptRun(
     op.check(runEntry).set(runEntry.key, interruptedRecord(runEntry.value, kind, source, now));
   }
   if (!(await op.commit()).ok) return false;
-  // With the lease gone nothing can switch to this generation any more.
-  await deleteUnlessCurrent(kv, kind, source.id, lease.value.generation);
+  // With the lease gone nothing can switch to this generation any more. (A lease written before
+  // leases named their generation has none: the collector finds that generation all the same.)
+  if (lease.value.generation) {
+    await deleteUnlessCurrent(kv, kind, source.id, lease.value.generation);
+  }
   return true;
 }
 

@@ -269,3 +269,24 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "reconcileSources() ends a run under a lease written before leases named their generation",
+  async () => {
+    const t = await setup();
+    try {
+      equal((await t.importOnce()).status, "ok");
+      const before = await t.keys();
+      const dead = runningRecord(t.epg.id);
+      await t.partial(ulid());
+      await t.kv.atomic().set(epgImportRunKey(t.epg.id, dead.id), dead)
+        .set(epgImportLockKey(t.epg.id), { runId: dead.id, heartbeat: Date.now() - 120_000 })
+        .commit();
+      deepEqual((await reconcileSources(t.kv)).interrupted, [`guide/${t.epg.id}/${dead.id}`]);
+      const runKey = JSON.stringify(epgImportRunKey(t.epg.id, dead.id));
+      deepEqual(await t.keys(), [...before, runKey].sort());
+    } finally {
+      await t.close();
+    }
+  },
+);
