@@ -85,21 +85,26 @@ export async function startEpgImport(
     error: null,
     warnings: [],
   };
-  const spec = { kind: GUIDES, source: epg, run, ...options.timing };
-  return await startRun(kv, spec, async (lease) => {
-    // The marker is written first: a run that dies leaves a generation the collector finds.
-    await kv.set(epgGenerationKey(epg.id, lease.generation), {
-      runId: run.id,
-      startedAt: run.startedAt,
-    });
-    await importGeneration(kv, epg, lease, options.settings);
-    await switchGeneration(kv, epg, lease, options.oldGenerationGraceMs ?? 60_000);
-    // The switch is done: a failing listener must not fail the run.
-    try {
-      options.onCompleted?.({ ...epg, generation: lease.generation });
-    } catch (err) {
-      run.warnings.push(`After the import: ${(err as Error).message}`);
-    }
+  return await startRun(kv, {
+    kind: GUIDES,
+    source: epg,
+    run,
+    ...options.timing,
+    work: async (lease) => {
+      // The marker is written first: a run that dies leaves a generation the collector finds.
+      await kv.set(epgGenerationKey(epg.id, lease.generation), {
+        runId: run.id,
+        startedAt: run.startedAt,
+      });
+      await importGeneration(kv, epg, lease, options.settings);
+      await switchGeneration(kv, epg, lease, options.oldGenerationGraceMs ?? 60_000);
+      // The switch is done: a failing listener must not fail the run.
+      try {
+        options.onCompleted?.({ ...epg, generation: lease.generation });
+      } catch (err) {
+        run.warnings.push(`After the import: ${(err as Error).message}`);
+      }
+    },
   });
 }
 

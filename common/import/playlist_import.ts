@@ -119,16 +119,21 @@ export async function startImport(
     error: null,
     warnings: [],
   };
-  const spec = { kind: PLAYLISTS, source: playlist, run, ...options.timing };
-  return await startRun(kv, spec, async (lease) => {
-    const imported = await importGeneration(kv, playlist, lease, options);
-    // Readers of the run see "ok" only once the new channels are visible in the index too.
-    // The switch is done: a failing listener must not make the run delete what it switched to.
-    try {
-      options.onCompleted?.(playlist.id, imported.channels, imported.groups);
-    } catch (err) {
-      run.warnings.push(`After the import: ${(err as Error).message}`);
-    }
+  return await startRun(kv, {
+    kind: PLAYLISTS,
+    source: playlist,
+    run,
+    ...options.timing,
+    work: async (lease) => {
+      const imported = await importGeneration(kv, playlist, lease, options);
+      // Readers of the run see "ok" only once the new channels are visible in the index too.
+      // The switch is done: a failing listener must not make the run delete what it switched to.
+      try {
+        options.onCompleted?.(playlist.id, imported.channels, imported.groups);
+      } catch (err) {
+        run.warnings.push(`After the import: ${(err as Error).message}`);
+      }
+    },
   });
 }
 

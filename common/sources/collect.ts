@@ -4,7 +4,7 @@
  * along with the runs and generations of sources that no longer exist.
  */
 import { deletePrefix } from "../db/_store.ts";
-import type { SourceKind, SourceRef } from "./kinds.ts";
+import type { GenerationOf, SourceKind, SourceOf, SourceRef } from "./kinds.ts";
 import type { LeaseValue } from "./lease.ts";
 
 /** Runs kept per source, newest first. */
@@ -36,9 +36,7 @@ async function* distinctParts(kv: Deno.Kv, prefix: Deno.KvKey): AsyncGenerator<D
 /** Deletes every key of one generation of a source. */
 export async function deleteGeneration(
   kv: Deno.Kv,
-  kind: SourceKind,
-  sourceId: string,
-  generation: string,
+  { kind, sourceId, generation }: GenerationOf,
 ): Promise<void> {
   // Without an id the prefixes below would be every generation's.
   if (!generation) throw new Error(`No generation of ${kind.noun} ${sourceId} to delete`);
@@ -49,15 +47,10 @@ export async function deleteGeneration(
 }
 
 /** Deletes a generation unless its source points at it (a run that switched and then died). */
-export async function deleteUnlessCurrent(
-  kv: Deno.Kv,
-  kind: SourceKind,
-  sourceId: string,
-  generation: string,
-): Promise<boolean> {
-  const source = await kv.get<SourceRef>(kind.sourceKey(sourceId));
-  if (source.value?.generation === generation) return false;
-  await deleteGeneration(kv, kind, sourceId, generation);
+export async function deleteUnlessCurrent(kv: Deno.Kv, of: GenerationOf): Promise<boolean> {
+  const source = await kv.get<SourceRef>(of.kind.sourceKey(of.sourceId));
+  if (source.value?.generation === of.generation) return false;
+  await deleteGeneration(kv, of);
   return true;
 }
 
@@ -68,9 +61,7 @@ export async function deleteUnlessCurrent(
  */
 export async function collectGenerations(
   kv: Deno.Kv,
-  kind: SourceKind,
-  sourceId: string,
-  now = Date.now(),
+  { kind, sourceId, now = Date.now() }: SourceOf & { now?: number },
 ): Promise<number> {
   // Listed before the source and the lease are read: a run takes its lease before it writes a
   // key of its generation and switches with that lease held, so what is found here is either
@@ -93,7 +84,7 @@ export async function collectGenerations(
       const marker = await kv.get<GenerationMarker>(kind.markerKey(sourceId, generation));
       if ((marker.value?.keepUntil ?? 0) > now) continue;
     }
-    await deleteGeneration(kv, kind, sourceId, generation);
+    await deleteGeneration(kv, { kind, sourceId, generation });
     deleted++;
   }
   return deleted;
@@ -102,9 +93,7 @@ export async function collectGenerations(
 /** Deletes all but the newest KEEP_RUNS runs of a source (never `except`); answers how many. */
 export async function pruneRuns(
   kv: Deno.Kv,
-  kind: SourceKind,
-  sourceId: string,
-  except: string | null = null,
+  { kind, sourceId, except = null }: SourceOf & { except?: string | null },
 ): Promise<number> {
   const old: Deno.KvKey[] = [];
   let seen = 0;

@@ -52,6 +52,17 @@ export interface SourceKind {
   markerKey?(id: string, generation: string): Deno.KvKey;
 }
 
+/** One source of a kind: what the collector and the reconciler act on. */
+export interface SourceOf {
+  kind: SourceKind;
+  sourceId: string;
+}
+
+/** One generation of one source. */
+export interface GenerationOf extends SourceOf {
+  generation: string;
+}
+
 /** Upstream playlists: one generation is a set of channel chunks. */
 export const PLAYLISTS: SourceKind = {
   noun: "playlist",

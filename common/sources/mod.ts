@@ -1,6 +1,6 @@
 /** One run lifecycle for playlist and guide imports: fenced lease, reconciliation, pruning. */
 export { GUIDES, PLAYLISTS, SOURCE_KINDS } from "./kinds.ts";
-export type { SourceKind, SourceRef } from "./kinds.ts";
+export type { GenerationOf, SourceKind, SourceOf, SourceRef } from "./kinds.ts";
 export {
   DIED,
   HEARTBEAT_MS,
@@ -15,7 +15,7 @@ export type { HeldLease, LeaseValue, RunRecord } from "./lease.ts";
 export { startRun, stopRuns } from "./run.ts";
 export type { RunSpec, RunWork, StartedRun } from "./run.ts";
 export { interruptedRecord, interruptRun, reconcileSource, reconcileSources } from "./reconcile.ts";
-export type { ReconcileOptions, ReconcileReport } from "./reconcile.ts";
+export type { InterruptOptions, ReconcileOptions, ReconcileReport } from "./reconcile.ts";
 export {
   collectGenerations,
   collectOrphans,

@@ -29,12 +29,17 @@ export interface ReconcileReport {
   orphans: string[];
 }
 
+/** Which run to interrupt: its source, and the time to judge by. */
+export interface InterruptOptions {
+  kind: SourceKind;
+  source: SourceRef;
+  now?: number;
+}
+
 /** The record of a run that died, marked failed as interrupted. */
 export function interruptedRecord<R extends RunRecord>(
   run: R,
-  kind: SourceKind,
-  source: SourceRef,
-  now = Date.now(),
+  { kind, source, now = Date.now() }: InterruptOptions,
 ): R {
   return {
     ...run,
@@ -53,21 +58,21 @@ export function interruptedRecord<R extends RunRecord>(
  */
 export async function interruptRun(
   kv: Deno.Kv,
-  kind: SourceKind,
-  source: SourceRef,
   lease: Deno.KvEntry<LeaseValue>,
-  now = Date.now(),
+  options: InterruptOptions,
 ): Promise<boolean> {
+  const { kind, source } = options;
   const runEntry = await kv.get<RunRecord>(kind.runKey(source.id, lease.value.runId));
   const op = kv.atomic().check(lease).delete(lease.key);
   if (runEntry.value?.status === "running") {
-    op.check(runEntry).set(runEntry.key, interruptedRecord(runEntry.value, kind, source, now));
+    op.check(runEntry).set(runEntry.key, interruptedRecord(runEntry.value, options));
   }
   if (!(await op.commit()).ok) return false;
   // With the lease gone nothing can switch to this generation any more. (A lease written before
   // leases named their generation has none: the collector finds that generation all the same.)
   if (lease.value.generation) {
-    await deleteUnlessCurrent(kv, kind, source.id, lease.value.generation);
+    const generation = lease.value.generation;
+    await deleteUnlessCurrent(kv, { kind, sourceId: source.id, generation });
   }
   return true;
 }
@@ -75,10 +80,10 @@ export async function interruptRun(
 /** Reconciles one source: dead runs, its runs beyond the last 20, its unused generations. */
 export async function reconcileSource(
   kv: Deno.Kv,
-  kind: SourceKind,
   source: SourceRef,
-  options: ReconcileOptions = {},
+  options: ReconcileOptions & { kind: SourceKind },
 ): Promise<ReconcileReport> {
+  const { kind } = options;
   const now = options.now ?? Date.now();
   const report: ReconcileReport = {
     interrupted: [],
@@ -94,7 +99,7 @@ export async function reconcileSource(
   const lease = await kv.get<LeaseValue>(kind.leaseKey(source.id));
   let live: string | null = lease.value?.runId ?? null;
   if (lease.value && isStale(lease.value, options.staleMs ?? STALE_MS, now)) {
-    if (await interruptRun(kv, kind, source, lease as Deno.KvEntry<LeaseValue>, now)) {
+    if (await interruptRun(kv, lease as Deno.KvEntry<LeaseValue>, { kind, source, now })) {
       report.interrupted.push(name(lease.value.runId));
     } else {
       // The lease changed under us: leave the records to the next pass.
@@ -107,11 +112,12 @@ export async function reconcileSource(
     const entry = await kv.get<RunRecord>(kind.runKey(source.id, run.id));
     if (entry.value?.status !== "running") continue;
     const res = await kv.atomic().check(entry)
-      .set(entry.key, interruptedRecord(entry.value, kind, source, now)).commit();
+      .set(entry.key, interruptedRecord(entry.value, { kind, source, now })).commit();
     if (res.ok) report.interrupted.push(name(run.id));
   }
-  report.prunedRuns = await pruneRuns(kv, kind, source.id, live);
-  report.deletedGenerations = await collectGenerations(kv, kind, source.id, now);
+  const of = { kind, sourceId: source.id };
+  report.prunedRuns = await pruneRuns(kv, { ...of, except: live });
+  report.deletedGenerations = await collectGenerations(kv, { ...of, now });
   return report;
 }
 
@@ -128,7 +134,7 @@ export async function reconcileSources(
   };
   for (const kind of SOURCE_KINDS) {
     for (const source of await listValues<SourceRef>(kv, kind.sourcesPrefix())) {
-      const r = await reconcileSource(kv, kind, source, options);
+      const r = await reconcileSource(kv, source, { ...options, kind });
       total.interrupted.push(...r.interrupted);
       total.prunedRuns += r.prunedRuns;
       total.deletedGenerations += r.deletedGenerations;

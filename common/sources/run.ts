@@ -20,11 +20,12 @@ import {
 } from "./lease.ts";
 import { interruptRun } from "./reconcile.ts";
 
-/** What a run is of, and the new run record (status "running"). */
+/** What a run is of, the new run record (status "running") and the work it does. */
 export interface RunSpec<R extends RunRecord> {
   kind: SourceKind;
   source: SourceRef;
   run: R;
+  work: RunWork<R>;
   /** A holder's heartbeat this old (ms) means it died (15 s by default). */
   staleMs?: number;
   /** How often the heartbeat is renewed (3 s by default). */
@@ -49,16 +50,15 @@ const liveRuns = new WeakMap<
 >();
 
 /**
- * Takes the lease of `spec.source` and stores the new run in one commit, then does `work` in the
- * background. Throws ConflictError while a live run holds the lease.
+ * Takes the lease of `spec.source` and stores the new run in one commit, then does `spec.work`
+ * in the background. Throws ConflictError while a live run holds the lease.
  */
 export async function startRun<R extends RunRecord>(
   kv: Deno.Kv,
   spec: RunSpec<R>,
-  work: RunWork<R>,
 ): Promise<StartedRun<R>> {
   const lease = await acquire(kv, spec);
-  const done = drive(kv, spec, lease, work);
+  const done = drive(kv, spec, lease);
   let runs = liveRuns.get(kv);
   if (!runs) liveRuns.set(kv, runs = new Set());
   const live = { lease, done };
@@ -83,7 +83,7 @@ async function acquire<R extends RunRecord>(kv: Deno.Kv, spec: RunSpec<R>): Prom
   if (lease.value) {
     if (!isStale(lease.value, spec.staleMs)) throw busy();
     // Its holder died: end that run as interrupted (and collect its generation) first.
-    await interruptRun(kv, kind, source, lease as Deno.KvEntry<LeaseValue>);
+    await interruptRun(kv, lease as Deno.KvEntry<LeaseValue>, { kind, source });
     lease = await kv.get<LeaseValue>(key);
     if (lease.value) throw busy();
   }
@@ -106,7 +106,6 @@ async function drive<R extends RunRecord>(
   kv: Deno.Kv,
   spec: RunSpec<R>,
   lease: RunLease<R>,
-  work: RunWork<R>,
 ): Promise<R> {
   const { kind, source, run } = spec;
   const fail = (reason: string) => {
@@ -114,7 +113,7 @@ async function drive<R extends RunRecord>(
     run.error = `Cannot import ${kind.noun} "${source.name}": ${reason}`;
   };
   try {
-    await work(lease);
+    await spec.work(lease);
     run.status = "ok";
   } catch (err) {
     // A stopped run's work fails with whatever the abort broke; the reason is the abort's.
@@ -131,8 +130,8 @@ async function drive<R extends RunRecord>(
   }
   // The new generation of a failed run is unused now and goes with any other unused one.
   try {
-    await pruneRuns(kv, kind, source.id);
-    await collectGenerations(kv, kind, source.id);
+    await pruneRuns(kv, { kind, sourceId: source.id });
+    await collectGenerations(kv, { kind, sourceId: source.id });
   } catch (err) {
     console.error(`Cannot collect old runs of ${kind.noun} "${source.name}": ${messageOf(err)}`);
   }

@@ -76,11 +76,13 @@ Deno.test("startRun() renews the heartbeat on a timer of its own and ends by rem
   try {
     const g = gate();
     const run = newRun(epg.id);
-    const started = await startRun(
-      kv,
-      { kind: GUIDES, source: epg, run, heartbeatMs: 30 },
-      () => g.wait,
-    );
+    const started = await startRun(kv, {
+      kind: GUIDES,
+      source: epg,
+      run,
+      heartbeatMs: 30,
+      work: () => g.wait,
+    });
     const first = (await kv.get<LeaseValue>(leaseKey)).value!;
     equal(first.runId, run.id);
     assert(first.generation);
@@ -104,32 +106,41 @@ Deno.test("a run declared stale cannot overwrite or delete its successor's lease
   try {
     const gateA = gate();
     const refused: string[] = [];
-    const a = await startRun(kv, { kind: GUIDES, source: epg, run: newRun(epg.id) }, async (l) => {
-      await gateA.wait;
-      // Every kind of late commit: a progress save, the switch, a check of the lease.
-      for (
-        const attempt of [
-          () => l.save(true),
-          () => switchTo(kv, l, epg.id),
-          () => l.ensureHeld(),
-        ]
-      ) {
-        await attempt().catch((err) => refused.push(err instanceof InterruptedError ? "yes" : err));
-      }
+    const a = await startRun(kv, {
+      kind: GUIDES,
+      source: epg,
+      run: newRun(epg.id),
+      work: async (l) => {
+        await gateA.wait;
+        // Every kind of late commit: a progress save, the switch, a check of the lease.
+        for (
+          const attempt of [
+            () => l.save(true),
+            () => switchTo(kv, l, epg.id),
+            () => l.ensureHeld(),
+          ]
+        ) {
+          await attempt().catch((err) =>
+            refused.push(err instanceof InterruptedError ? "yes" : err)
+          );
+        }
+      },
     });
     // A manager that judged A's heartbeat stale ends it.
     deepEqual((await reconcileSources(kv, { staleMs: 0 })).interrupted, [
       `guide/${epg.id}/${a.run.id}`,
     ]);
     const gateB = gate();
-    const b = await startRun(
-      kv,
-      { kind: GUIDES, source: epg, run: newRun(epg.id), heartbeatMs: 60_000 },
-      async (l) => {
+    const b = await startRun(kv, {
+      kind: GUIDES,
+      source: epg,
+      run: newRun(epg.id),
+      heartbeatMs: 60_000,
+      work: async (l) => {
         await gateB.wait;
         equal(await switchTo(kv, l, epg.id), true);
       },
-    );
+    });
     const successor = await kv.get<LeaseValue>(leaseKey);
     equal(successor.value!.runId, b.run.id);
 
@@ -164,17 +175,18 @@ Deno.test("startRun() takes over a stale lease, ending the dead run, and refuses
       .set(leaseKey, { runId: dead.id, generation: partial, heartbeat: Date.now() - 5_000 })
       .commit();
     await rejects(
-      startRun(kv, { kind: GUIDES, source: epg, run: newRun(epg.id) }, async () => {}),
+      startRun(kv, { kind: GUIDES, source: epg, run: newRun(epg.id), work: async () => {} }),
       (err) => err instanceof ConflictError && /"Guide" is already running/.test(err.message),
     );
     await kv.set(leaseKey, { runId: dead.id, generation: partial, heartbeat: Date.now() - 15_000 });
-    const next = await startRun(
-      kv,
-      { kind: GUIDES, source: epg, run: newRun(epg.id) },
-      async (l) => {
+    const next = await startRun(kv, {
+      kind: GUIDES,
+      source: epg,
+      run: newRun(epg.id),
+      work: async (l) => {
         equal(await switchTo(kv, l, epg.id), true);
       },
-    );
+    });
     equal((await next.done).status, "ok");
     const ended = (await kv.get<RunRecord>(epgImportRunKey(epg.id, dead.id))).value!;
     equal(ended.status, "failed");
@@ -189,14 +201,15 @@ Deno.test("stopRuns() ends this process's runs as interrupted and releases their
   const { kv, epg, leaseKey } = await setup();
   try {
     const run = newRun(epg.id);
-    const started = await startRun(
-      kv,
-      { kind: GUIDES, source: epg, run },
-      (l) =>
+    const started = await startRun(kv, {
+      kind: GUIDES,
+      source: epg,
+      run,
+      work: (l) =>
         new Promise((_, reject) => {
           l.signal.addEventListener("abort", () => reject(l.signal.reason), { once: true });
         }),
-    );
+    });
     await stopRuns(kv);
     const ended = await started.done;
     equal(ended.error, `Cannot import guide "Guide": ${SHUT_DOWN}`);
@@ -227,9 +240,14 @@ Deno.test("a failed playlist run leaves only the generation its playlist points 
     }
     await kv.set(upstreamPlaylistKey(p.id), { ...p, generation: current });
     const run = { ...newRun(p.id), playlistId: p.id };
-    const started = await startRun(kv, { kind: PLAYLISTS, source: p, run }, async (l) => {
-      await kv.set(channelChunkKey(p.id, l.generation, 0), []);
-      throw new Error("upstream answered 503");
+    const started = await startRun(kv, {
+      kind: PLAYLISTS,
+      source: p,
+      run,
+      work: async (l) => {
+        await kv.set(channelChunkKey(p.id, l.generation, 0), []);
+        throw new Error("upstream answered 503");
+      },
     });
     const ended = await started.done;
     equal(ended.error, `Cannot import playlist "Provider": upstream answered 503`);
