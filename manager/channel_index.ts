@@ -213,8 +213,6 @@ export class ChannelIndex {
       re.test(c.attrs["tvg-name"] ?? "") || re.test(this.#groupNames.get(c.groupId) ?? "") ||
       re.test(c.url);
   }
-
-
 }
 
 function isSorted(channels: Channel[]): boolean {
@@ -239,4 +237,3 @@ function indexBySeq(channels: Channel[], c: Channel): number {
   }
   return channels.findIndex((x) => x.id === c.id);
 }
-

@@ -1,5 +1,11 @@
-/** Refreshes each enabled playlist on its own schedule (refreshMinutes after the last run). */
+/**
+ * Refreshes each enabled playlist and guide on its own schedule (refreshMinutes after the last
+ * run). Every tick first reconciles import runs with what is alive (common/sources), so a run
+ * whose manager died is marked failed as interrupted and its source is scheduled again.
+ */
 import { listUpstreamPlaylists } from "../common/db/upstream_playlists.ts";
+import { type ReconcileReport, reconcileSources } from "../common/sources/mod.ts";
+import { ConflictError } from "../common/errors.ts";
 import type { ManagerDeps } from "./deps.ts";
 import { runDueEpgImports } from "./epg_scheduler.ts";
 import { lastRun } from "./services/playlists.ts";
@@ -10,6 +16,7 @@ export async function runDueImports(deps: ManagerDeps, now = Date.now()): Promis
   for (const p of await listUpstreamPlaylists(deps.kv)) {
     if (!p.enabled || p.refreshMinutes <= 0) continue;
     const last = await lastRun(deps.kv, p.id);
+    // A run still "running" is alive: each tick's reconciliation has ended the dead ones.
     if (last?.status === "running") continue;
     const lastStart = last ? Date.parse(last.startedAt) : 0;
     // A failed run is retried after a fifth of the interval (at least a minute), not at once.
@@ -20,27 +27,59 @@ export async function runDueImports(deps: ManagerDeps, now = Date.now()): Promis
     try {
       await deps.startImport(p.id, "schedule");
       started.push(p.id);
-    } catch {
-      // Another import holds the lock: the next tick looks again.
+    } catch (err) {
+      // Another import holds the lease: the next tick looks again.
+      if (!(err instanceof ConflictError)) {
+        deps.log.warning(
+          `Cannot start the scheduled import of playlist ${p.id}: ${(err as Error).message}`,
+        );
+      }
     }
   }
   return started;
 }
 
-/** Checks for due imports every `everyMs`; returns a function that stops it. */
-export function startScheduler(deps: ManagerDeps, everyMs = 30_000): () => void {
-  let running = false;
-  const id = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      await runDueImports(deps);
-      await runDueEpgImports(deps);
-    } catch (err) {
-      console.error("Scheduler:", err);
-    } finally {
-      running = false;
-    }
+/** Ends the runs of dead managers, prunes old runs and generations; logs what it ended. */
+export async function reconcileImports(deps: ManagerDeps): Promise<ReconcileReport> {
+  const report = await reconcileSources(deps.kv);
+  for (const run of report.interrupted) {
+    deps.log.warning(`Import run ${run} was interrupted (its manager stopped); marked failed`);
+  }
+  if (report.deletedGenerations || report.prunedRuns || report.orphans.length) {
+    deps.log.debug(
+      `Collected ${report.deletedGenerations} unused generations, ${report.prunedRuns} old runs` +
+        ` and the leftovers of ${report.orphans.length} deleted sources`,
+    );
+  }
+  return report;
+}
+
+async function tick(deps: ManagerDeps): Promise<void> {
+  try {
+    await reconcileImports(deps);
+  } catch (err) {
+    deps.log.error(`Scheduler: cannot reconcile import runs: ${(err as Error).message}`, err);
+  }
+  try {
+    await runDueImports(deps);
+    await runDueEpgImports(deps);
+  } catch (err) {
+    deps.log.error(`Scheduler: ${(err as Error).message}`, err);
+  }
+}
+
+/**
+ * Reconciles runs and starts due imports every `everyMs` (5 s: a dead run is found within
+ * 20 s of its last heartbeat); answers a function that stops it and waits for the tick in flight.
+ */
+export function startScheduler(deps: ManagerDeps, everyMs = 5_000): () => Promise<void> {
+  let inFlight: Promise<void> | null = null;
+  const id = setInterval(() => {
+    if (inFlight) return;
+    inFlight = tick(deps).finally(() => inFlight = null);
   }, everyMs);
-  return () => clearInterval(id);
+  return async () => {
+    clearInterval(id);
+    await inFlight;
+  };
 }

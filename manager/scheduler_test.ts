@@ -1,7 +1,10 @@
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, match } from "node:assert/strict";
+import { ulid } from "ulid";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
+import { importLockKey, importRunKey } from "../common/db/keys.ts";
 import { createUpstreamPlaylist } from "../common/db/upstream_playlists.ts";
-import { runDueImports } from "./scheduler.ts";
+import type { ImportRun } from "../common/schemas.ts";
+import { reconcileImports, runDueImports } from "./scheduler.ts";
 import { lastRun } from "./services/playlists.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -47,3 +50,65 @@ Deno.test("runDueImports() refreshes each enabled playlist on its own schedule",
     await m.close();
   }
 });
+
+Deno.test(
+  "a playlist whose run died is scheduled again once reconciliation failed the run",
+  async () => {
+    const m = await startTestManager();
+    const up = serveLocal(() => new Response("#EXTM3U\n#EXTINF:-1,A\nhttp://a.invalid/a.ts\n"));
+    try {
+      const p = await createUpstreamPlaylist(m.kv, {
+        path: "",
+        userAgentId: null,
+        excludedGroups: [],
+        maxConnections: 1,
+        enabled: true,
+        name: "Hourly",
+        url: up.url,
+        refreshMinutes: 60,
+      });
+      // A manager died two hours ago in the middle of this playlist's import.
+      const startedAt = Date.now() - 2 * 3_600_000;
+      const dead: ImportRun = {
+        id: ulid(startedAt),
+        playlistId: p.id,
+        trigger: "schedule",
+        status: "running",
+        startedAt: new Date(startedAt).toISOString(),
+        finishedAt: null,
+        durationMs: null,
+        bytes: 0,
+        totalBytes: null,
+        counts: {
+          entries: 0,
+          channels: 0,
+          added: 0,
+          kept: 0,
+          missing: 0,
+          excluded: 0,
+          disabledByRule: 0,
+          groups: 0,
+          orphans: 0,
+        },
+        error: null,
+        warnings: [],
+      };
+      await m.kv.atomic().set(importRunKey(p.id, dead.id), dead).set(importLockKey(p.id), {
+        runId: dead.id,
+        generation: ulid(),
+        heartbeat: startedAt + 60_000,
+      }).commit();
+      deepEqual(await runDueImports(m.deps), [], "a running run is never doubled");
+      deepEqual((await reconcileImports(m.deps)).interrupted, [`playlist/${p.id}/${dead.id}`]);
+      const failed = (await lastRun(m.kv, p.id))!;
+      equal(failed.status, "failed");
+      match(failed.error!, /interrupted/);
+      // Failed two hours ago: past the retry wait of a fifth of the interval.
+      deepEqual(await runDueImports(m.deps), [p.id]);
+      await waitFor(async () => (await lastRun(m.kv, p.id))?.status === "ok", "the new run");
+    } finally {
+      await up.close();
+      await m.close();
+    }
+  },
+);

@@ -1,10 +1,11 @@
 /** Starts the manager's listener, first admin, scheduler and island bundle. */
 import type { Config } from "../common/config.ts";
 import { ensureAdmin } from "../common/db/users.ts";
+import { stopRuns } from "../common/sources/mod.ts";
 import { createManagerApp } from "./app.ts";
 import { createManagerDeps, type ManagerDeps } from "./deps.ts";
 import { ensureIslandBundle } from "./islands/bundle.ts";
-import { startScheduler } from "./scheduler.ts";
+import { reconcileImports, startScheduler } from "./scheduler.ts";
 
 /** A running manager. */
 export interface RunningManager {
@@ -27,6 +28,8 @@ export async function startManager(
     password: config.adminPassword,
   });
   const deps = await createManagerDeps(kv, config);
+  // Runs left "running" by a manager that died are ended before anything is scheduled.
+  await reconcileImports(deps);
   const app = createManagerApp(deps);
   const server = Deno.serve({
     hostname: config.socketAddress,
@@ -35,7 +38,7 @@ export async function startManager(
       if (!opts.quiet) console.log(`Manager listening on http://${hostname}:${port}/admin`);
     },
   }, (req, info) => app.fetch(req, info));
-  const stopScheduler = opts.scheduler === false ? () => {} : startScheduler(deps);
+  const stopScheduler = opts.scheduler === false ? async () => {} : startScheduler(deps);
   // Build the client bundle in the background so the first page load does not wait for it.
   ensureIslandBundle().catch((err) => console.error(err.message));
   return {
@@ -43,7 +46,9 @@ export async function startManager(
     server,
     port: server.addr.port,
     async shutdown() {
-      stopScheduler();
+      await stopScheduler();
+      // Imports of this manager end as interrupted, releasing their leases.
+      await stopRuns(kv);
       await server.shutdown();
       await deps.close();
     },

@@ -43,9 +43,13 @@ export const upstreamPlaylistsByNameKey = (name: string) =>
 /** One run of an import. */
 export const importRunKey = (playlistId: string, runId: string) =>
   ["import_runs", playlistId, runId] as const;
-/** Prefix of one playlist's import runs (ULIDs: oldest first). */
-export const importRunsPrefix = (playlistId: string) => ["import_runs", playlistId] as const;
-/** Lease that makes sure one import of a playlist runs at a time. */
+/** Prefix of one playlist's import runs (ULIDs: oldest first), or of every playlist's. */
+export const importRunsPrefix = (playlistId?: string) =>
+  playlistId ? ["import_runs", playlistId] as const : ["import_runs"] as const;
+/**
+ * Lease that makes sure one import of a playlist runs at a time: the run's id, the generation
+ * it writes and its heartbeat (see common/sources/lease.ts).
+ */
 export const importLockKey = (playlistId: string) => ["import_locks", playlistId] as const;
 /** Counter bumped by every admin edit of a playlist's channels (lets an import reconcile). */
 export const channelEditsKey = (playlistId: string) => ["channel_edits", playlistId] as const;
@@ -71,9 +75,12 @@ export const channelChunkKey = (playlistId: string, generation: string, firstSeq
 /** Prefix of one generation of a playlist's channel chunks. */
 export const channelsPrefix = (playlistId: string, generation: string) =>
   ["channel_chunks", playlistId, generation] as const;
-/** Prefix of every generation of a playlist's channels (used when a playlist is deleted). */
-export const channelsOfPlaylistPrefix = (playlistId: string) =>
-  ["channel_chunks", playlistId] as const;
+/**
+ * Prefix of every generation of a playlist's channels (the next key part is the generation),
+ * or of every playlist's (the next part is the playlist id).
+ */
+export const channelsOfPlaylistPrefix = (playlistId?: string) =>
+  playlistId ? ["channel_chunks", playlistId] as const : ["channel_chunks"] as const;
 /**
  * One commit of admin edits to a playlist's channels: which chunks it rewrote (their first seqs),
  * so another process's channel index reloads those chunks alone. Written with the edit, expires.
@@ -112,21 +119,27 @@ export const epgsByNameKey = (name: string) => ["epgs_by_name", name.toLowerCase
 /** One run of a guide import. */
 export const epgImportRunKey = (epgId: string, runId: string) =>
   ["epg_import_runs", epgId, runId] as const;
-/** Prefix of one guide's import runs (ULIDs: oldest first). */
-export const epgImportRunsPrefix = (epgId: string) => ["epg_import_runs", epgId] as const;
-/** Lease that makes sure one import of a guide runs at a time. */
+/** Prefix of one guide's import runs (ULIDs: oldest first), or of every guide's. */
+export const epgImportRunsPrefix = (epgId?: string) =>
+  epgId ? ["epg_import_runs", epgId] as const : ["epg_import_runs"] as const;
+/** Lease that makes sure one import of a guide runs at a time (like `importLockKey`). */
 export const epgImportLockKey = (epgId: string) => ["epg_import_locks", epgId] as const;
 /** Marker of a stored generation of a guide (found and collected when no longer in use). */
 export const epgGenerationKey = (epgId: string, generation: string) =>
   ["epg_generations", epgId, generation] as const;
-/** Prefix of the generation markers of one guide. */
-export const epgGenerationsPrefix = (epgId: string) => ["epg_generations", epgId] as const;
+/** Prefix of the generation markers of one guide, or of every guide's. */
+export const epgGenerationsPrefix = (epgId?: string) =>
+  epgId ? ["epg_generations", epgId] as const : ["epg_generations"] as const;
 /** A `<channel>` of one generation of a guide, by its position in the file. */
 export const epgChannelKey = (epgId: string, generation: string, seq: number) =>
   ["epg_channels", epgId, generation, seq] as const;
-/** Prefix of one generation's channels, or of every generation's when none is given. */
-export const epgChannelsPrefix = (epgId: string, generation?: string) =>
-  generation ? ["epg_channels", epgId, generation] as const : ["epg_channels", epgId] as const;
+/** Prefix of one generation's channels, every generation's of a guide, or every guide's. */
+export const epgChannelsPrefix = (epgId?: string, generation?: string) =>
+  epgId === undefined
+    ? ["epg_channels"] as const
+    : generation
+    ? ["epg_channels", epgId, generation] as const
+    : ["epg_channels", epgId] as const;
 /**
  * Part `part` of the programmes of one guide channel that start on UTC day `day` (days since
  * 1970-01-01); a channel-day is split into parts to stay under KV's 64 KiB value limit.
@@ -138,9 +151,11 @@ export const epgProgrammesKey = (
   day: number,
   part: number,
 ) => ["epg_programmes", epgId, generation, channel, day, part] as const;
-/** Prefix of one channel's programmes, one generation's, or every generation's of a guide. */
-export const epgProgrammesPrefix = (epgId: string, generation?: string, channel?: string) =>
-  generation === undefined
+/** Prefix of one channel's programmes, one generation's, every generation's, or every guide's. */
+export const epgProgrammesPrefix = (epgId?: string, generation?: string, channel?: string) =>
+  epgId === undefined
+    ? ["epg_programmes"] as const
+    : generation === undefined
     ? ["epg_programmes", epgId] as const
     : channel === undefined
     ? ["epg_programmes", epgId, generation] as const

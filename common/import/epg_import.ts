@@ -5,29 +5,26 @@
  * generation in place. Programmes are grouped per channel and UTC day of their start, so a
  * 600,000-programme guide costs some 25,000 KV writes, not 600,000; a channel-day larger than
  * one KV value (64 KiB) is split into parts. Memory stays flat: channel-days are buffered up to
- * BUFFER_BYTES and the least recently touched ones are written out first.
+ * BUFFER_BYTES and the least recently touched ones are written out first. The run's lease,
+ * its reconciliation after a crash and the collection of old generations are common/sources/.
  */
 import { ulid } from "ulid";
-import { bump } from "../kv/revisions.ts";
 import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
-import { BatchWriter, deletePrefix } from "../db/_store.ts";
+import { BatchWriter } from "../db/_store.ts";
+import { epgChannelKey, epgGenerationKey, epgKey, epgProgrammesKey } from "../db/keys.ts";
+import { bump } from "../kv/revisions.ts";
 import {
-  epgChannelKey,
-  epgChannelsPrefix,
-  epgGenerationKey,
-  epgGenerationsPrefix,
-  epgImportLockKey,
-  epgImportRunKey,
-  epgImportRunsPrefix,
-  epgKey,
-  epgProgrammesKey,
-  epgProgrammesPrefix,
-} from "../db/keys.ts";
+  type GenerationMarker,
+  GUIDES,
+  type RunLease,
+  type StartedRun,
+  startRun,
+} from "../sources/mod.ts";
 import { parseXmltvStream, type XmltvChannel, type XmltvProgramme } from "../xmltv/parser.ts";
 import type { Epg, EpgImportRun } from "../xmltv/schemas.ts";
 import { DAY_MS, type EpgChannelRecord, type EpgProgrammePart } from "../xmltv/store.ts";
 import { channelElementXml } from "../xmltv/writer.ts";
-import { acquireRun, type RunLease, userAgentFor } from "./_run.ts";
+import { userAgentFor } from "./_user_agent.ts";
 import { openSource } from "./source.ts";
 
 /** What a guide import needs from the configuration. */
@@ -44,10 +41,10 @@ export interface EpgImportSettings {
 export interface EpgImportOptions {
   settings: EpgImportSettings;
   trigger?: EpgImportRun["trigger"];
-  /** Called after a successful switch to the new generation. */
-  onCompleted?: (epg: Epg) => void;
   /** How long the replaced generation stays readable for outputs still streaming it (60 s). */
   oldGenerationGraceMs?: number;
+  /** Lease timing for tests: heartbeat interval and the age of a dead holder's heartbeat. */
+  timing?: { heartbeatMs?: number; staleMs?: number };
 }
 
 /** Guides run larger than playlists: the size cap is MAX_PLAYLIST_MB times this. */
@@ -56,7 +53,6 @@ export const EPG_SIZE_FACTOR = 4;
 // V8 serialises a string as one or two bytes a character: count two to stay under 64 KiB.
 const PART_BYTES = 60_000;
 const BUFFER_BYTES = 32 * 1048576;
-const KEEP_RUNS = 20;
 const MAX_WARNINGS = 50;
 // Keys are limited to 2 KiB; a channel id is one part of a programme key.
 const MAX_CHANNEL_ID = 500;
@@ -69,7 +65,7 @@ export async function startEpgImport(
   kv: Deno.Kv,
   epgId: string,
   options: EpgImportOptions,
-): Promise<{ run: EpgImportRun; done: Promise<EpgImportRun> }> {
+): Promise<StartedRun<EpgImportRun>> {
   const entry = await kv.get<Epg>(epgKey(epgId));
   if (!entry.value) throw new NotFoundError(`Guide ${epgId} was not found`);
   const epg = entry.value;
@@ -87,40 +83,21 @@ export async function startEpgImport(
     error: null,
     warnings: [],
   };
-  const lease = await acquireRun(
-    kv,
-    { lockKey: epgImportLockKey(epgId), runKey: epgImportRunKey(epgId, run.id) },
+  return await startRun(kv, {
+    kind: GUIDES,
+    source: epg,
     run,
-    `An import of guide "${epg.name}" is already running`,
-  );
-  return { run, done: runImport(kv, epg, run, lease, options) };
-}
-
-async function runImport(
-  kv: Deno.Kv,
-  epg: Epg,
-  run: EpgImportRun,
-  lease: RunLease,
-  options: EpgImportOptions,
-): Promise<EpgImportRun> {
-  const generation = ulid();
-  try {
-    await kv.set(epgGenerationKey(epg.id, generation), { runId: run.id, startedAt: run.startedAt });
-    await importGeneration(kv, epg, run, generation, options.settings, lease.save);
-    const previous = await switchGeneration(kv, epg, generation);
-    run.status = "ok";
-    await lease.finish();
-    options.onCompleted?.({ ...epg, generation });
-    await collectGenerations(kv, epg.id, generation, previous, options.oldGenerationGraceMs);
-  } catch (err) {
-    run.status = "failed";
-    run.error = `Cannot import guide "${epg.name}": ${(err as Error).message}`;
-    await lease.finish();
-    // The new generation was never switched to: collect what was written of it.
-    await deleteGeneration(kv, epg.id, generation);
-  }
-  await pruneRuns(kv, epg.id).catch(() => {});
-  return run;
+    ...options.timing,
+    work: async (lease) => {
+      // The marker is written first: a run that dies leaves a generation the collector finds.
+      await kv.set(epgGenerationKey(epg.id, lease.generation), {
+        runId: run.id,
+        startedAt: run.startedAt,
+      });
+      await importGeneration(kv, epg, lease, options.settings);
+      await switchGeneration(kv, epg, lease, options.oldGenerationGraceMs ?? 60_000);
+    },
+  });
 }
 
 interface DayGroup extends EpgProgrammePart {
@@ -134,11 +111,11 @@ interface DayGroup extends EpgProgrammePart {
 async function importGeneration(
   kv: Deno.Kv,
   epg: Epg,
-  run: EpgImportRun,
-  generation: string,
+  lease: RunLease<EpgImportRun>,
   s: EpgImportSettings,
-  save: (force?: boolean) => Promise<void>,
 ): Promise<void> {
+  const { run, generation } = lease;
+  const save = (force?: boolean) => lease.save(force);
   const ua = await userAgentFor(kv, epg.userAgentId, s.userAgent);
   const source = await openSource({
     url: epg.url || undefined,
@@ -147,6 +124,7 @@ async function importGeneration(
     userAgent: ua,
     timeoutMs: s.epgTimeout * 1000,
     maxBytes: s.maxPlaylistMb * EPG_SIZE_FACTOR * 1048576,
+    signal: lease.signal,
     onBytes: (received, total) => {
       run.bytes = received;
       run.totalBytes = total;
@@ -318,57 +296,34 @@ function mergeChannel(c: EpgChannelRecord, ch: XmltvChannel): boolean {
   return changed;
 }
 
-/** Points the guide at the new generation; returns the one it replaced. */
-async function switchGeneration(kv: Deno.Kv, epg: Epg, generation: string): Promise<string | null> {
+/**
+ * Points the guide at the run's generation in one commit checked by the run's lease, and keeps
+ * the one it replaced for `graceMs` (an output may still be streaming it; the collector deletes
+ * it after that).
+ */
+async function switchGeneration(
+  kv: Deno.Kv,
+  epg: Epg,
+  lease: RunLease<EpgImportRun>,
+  graceMs: number,
+): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const cur = await kv.get<Epg>(epgKey(epg.id));
     if (!cur.value) throw new UpstreamError("the guide was deleted during the import");
     if (cur.value.generation !== epg.generation) {
       throw new ConflictError("another import finished first");
     }
-    const res = await bump(kv.atomic(), "guides").check(cur).set(epgKey(epg.id), {
+    const op = kv.atomic().check(cur).set(epgKey(epg.id), {
       ...cur.value,
-      generation,
+      generation: lease.generation,
       lastImportedAt: new Date().toISOString(),
-    }).commit();
-    if (res.ok) return cur.value.generation;
+    });
+    const previous = cur.value.generation;
+    if (previous) {
+      const marker = await kv.get<GenerationMarker>(epgGenerationKey(epg.id, previous));
+      op.check(marker).set(marker.key, { ...marker.value, keepUntil: Date.now() + graceMs });
+    }
+    if (await lease.commit(bump(op, "guides"))) return;
   }
   throw new ConflictError("the guide kept changing during the import; try again");
-}
-
-async function deleteGeneration(kv: Deno.Kv, epgId: string, generation: string): Promise<void> {
-  await deletePrefix(kv, epgProgrammesPrefix(epgId, generation));
-  await deletePrefix(kv, epgChannelsPrefix(epgId, generation));
-  await kv.delete(epgGenerationKey(epgId, generation));
-}
-
-/**
- * Deletes generations no longer in use: the replaced one after a grace period (an output may
- * still be streaming it), any other (left by a crashed run) at once.
- */
-async function collectGenerations(
-  kv: Deno.Kv,
-  epgId: string,
-  current: string,
-  previous: string | null,
-  graceMs = 60_000,
-): Promise<void> {
-  for await (const e of kv.list({ prefix: epgGenerationsPrefix(epgId) })) {
-    const g = e.key[2] as string;
-    if (g === current || g === previous) continue;
-    await deleteGeneration(kv, epgId, g);
-  }
-  if (!previous) return;
-  const drop = () => deleteGeneration(kv, epgId, previous).catch(() => {});
-  if (graceMs <= 0) return void await drop();
-  const timer = setTimeout(drop, graceMs);
-  Deno.unrefTimer(timer);
-}
-
-async function pruneRuns(kv: Deno.Kv, epgId: string): Promise<void> {
-  const keys: Deno.KvKey[] = [];
-  for await (const e of kv.list({ prefix: epgImportRunsPrefix(epgId) }, { reverse: true })) {
-    keys.push(e.key);
-  }
-  for (const key of keys.slice(KEEP_RUNS)) await kv.delete(key);
 }

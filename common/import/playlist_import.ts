@@ -1,7 +1,8 @@
 /**
  * Imports an upstream playlist: streams the source through the M3U parser into a new channel
  * generation in atomic batches, then switches the playlist to it in one commit. A failed run
- * leaves the previous generation, groups and states exactly as they were.
+ * leaves the previous generation, groups and states exactly as they were. The run's lease, its
+ * reconciliation after a crash and the collection of old generations are common/sources/.
  *
  * Identity across refreshes (first rule that finds an unclaimed old channel wins):
  *   1. same tvg-id and same name, 2. same stream URL, 3. same group and same name.
@@ -9,7 +10,6 @@
  * nothing are kept, marked missing and disabled (unless keep status is set).
  */
 import { ulid } from "ulid";
-import { bump } from "../kv/revisions.ts";
 import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
 import type { Channel, Group, ImportRun, UpstreamPlaylist } from "../schemas.ts";
 import { BatchWriter, deletePrefix, listValues } from "../db/_store.ts";
@@ -28,18 +28,17 @@ import {
   groupKey,
   groupsByNameKey,
   groupsPrefix,
-  importLockKey,
-  importRunKey,
   upstreamPlaylistKey,
 } from "../db/keys.ts";
+import { bump } from "../kv/revisions.ts";
 import { parseM3uStream } from "../m3u/mod.ts";
+import { PLAYLISTS, type RunLease, type StartedRun, startRun } from "../sources/mod.ts";
 import type { M3uEntry } from "../m3u/mod.ts";
 import { claimPrevious, indexOld, recalled, remember, reuseEqualParts } from "./_previous.ts";
-import { acquireRun, type RunLease, userAgentFor } from "./_run.ts";
+import { userAgentFor } from "./_user_agent.ts";
 import { openSource } from "./source.ts";
 import { blockedReason, compileUrlRules, isNetworkUrl } from "./url_rules.ts";
 import type { UrlRules } from "./url_rules.ts";
-
 
 /** Group name used when an entry has neither group-title nor #EXTGRP. */
 export const UNGROUPED = "Ungrouped";
@@ -56,8 +55,8 @@ export interface ImportSettings extends UrlRules {
 export interface ImportOptions {
   settings: ImportSettings;
   trigger?: ImportRun["trigger"];
-  /** Called after a successful switch with the new channel list (file order). */
-  onCompleted?: (playlistId: string, channels: Channel[], groups: Group[]) => void;
+  /** Lease timing for tests: heartbeat interval and the age of a dead holder's heartbeat. */
+  timing?: { heartbeatMs?: number; staleMs?: number };
 }
 
 // ulid()'s default PRNG calls crypto.getRandomValues once per character (~27 µs an id, 2.7 s
@@ -85,7 +84,7 @@ export async function startImport(
   kv: Deno.Kv,
   playlistId: string,
   options: ImportOptions,
-): Promise<{ run: ImportRun; done: Promise<ImportRun> }> {
+): Promise<StartedRun<ImportRun>> {
   const pEntry = await kv.get<UpstreamPlaylist>(upstreamPlaylistKey(playlistId));
   if (!pEntry.value) throw new NotFoundError(`Upstream playlist ${playlistId} was not found`);
   const playlist = pEntry.value;
@@ -113,44 +112,16 @@ export async function startImport(
     error: null,
     warnings: [],
   };
-  const lease = await acquireRun(
-    kv,
-    { lockKey: importLockKey(playlistId), runKey: importRunKey(playlistId, run.id) },
+  return await startRun(kv, {
+    kind: PLAYLISTS,
+    source: playlist,
     run,
-    `An import of playlist "${playlist.name}" is already running`,
-  );
-  const done = runImport(kv, playlist, run, lease, options);
-  return { run, done };
-}
-
-async function runImport(
-  kv: Deno.Kv,
-  playlist: UpstreamPlaylist,
-  run: ImportRun,
-  lease: RunLease,
-  options: ImportOptions,
-): Promise<ImportRun> {
-  const generation = ulid();
-  try {
-    const channels = await importGeneration(kv, playlist, run, generation, options, lease.save);
-    // Readers of the run see "ok" only once the new channels are visible in the index too.
-    // The switch is done: a failing listener must not make the run delete what it switched to.
-    try {
-      options.onCompleted?.(playlist.id, channels.channels, channels.groups);
-    } catch (err) {
-      run.warnings.push(`After the import: ${(err as Error).message}`);
-    }
-    run.status = "ok";
-    await lease.finish();
-    return run;
-  } catch (err) {
-    run.status = "failed";
-    run.error = `Cannot import playlist "${playlist.name}": ${(err as Error).message}`;
-    await lease.finish();
-    // The new generation was never switched to: collect what was written of it.
-    await deletePrefix(kv, channelsPrefix(playlist.id, generation));
-    return run;
-  }
+    ...options.timing,
+    work: async (lease) => {
+      // Caches (the manager's channel index) learn of the switch through the change feed.
+      await importGeneration(kv, playlist, lease, options);
+    },
+  });
 }
 
 /** A channel whose JSON is larger than this is skipped (KV values are capped at 64 KiB). */
@@ -163,11 +134,11 @@ function groupNameOf(e: M3uEntry): string {
 async function importGeneration(
   kv: Deno.Kv,
   playlist: UpstreamPlaylist,
-  run: ImportRun,
-  generation: string,
+  lease: RunLease<ImportRun>,
   options: ImportOptions,
-  save: (force?: boolean) => Promise<void>,
 ): Promise<{ channels: Channel[]; groups: Group[] }> {
+  const { run, generation } = lease;
+  const save = (force?: boolean) => lease.save(force);
   const s = options.settings;
   const rules = compileUrlRules(s);
   const now = new Date().toISOString();
@@ -193,6 +164,7 @@ async function importGeneration(
     userAgent: ua,
     timeoutMs: s.playlistTimeout * 1000,
     maxBytes: s.maxPlaylistMb * 1048576,
+    signal: lease.signal,
     onBytes: (received, total) => {
       run.bytes = received;
       run.totalBytes = total;
@@ -314,7 +286,7 @@ async function importGeneration(
   run.counts.groups = seenGroups.size;
   await save(true);
   const groups = [...groupsByName.values()].map((g) => ({ ...g, present: seenGroups.has(g.name) }));
-  await switchGeneration(kv, playlist, {
+  await switchGeneration(kv, playlist, lease, {
     generation,
     channels,
     spans: writer.spans,
@@ -334,6 +306,7 @@ async function importGeneration(
 async function switchGeneration(
   kv: Deno.Kv,
   playlist: UpstreamPlaylist,
+  lease: RunLease<ImportRun>,
   next: {
     generation: string;
     channels: Channel[];
@@ -346,6 +319,8 @@ async function switchGeneration(
     previous: Channel[];
   },
 ): Promise<string | null> {
+  // Groups are shared by every generation: a run that lost its lease must not touch them.
+  await lease.ensureHeld();
   // Groups first: new ones are invisible until channels of the new generation point to them.
   const writer = new BatchWriter(kv);
   const isNew = new Set(next.newGroups.map((g) => g.id));
@@ -376,16 +351,20 @@ async function switchGeneration(
       editsAt: edits.versionstamp,
       channels: next.channels,
     });
-    const res = await bump(kv.atomic(), "channels").check(pEntry).check(edits)
+    const op = kv.atomic().check(pEntry).check(edits)
       .set(upstreamPlaylistKey(playlist.id), {
         ...pEntry.value,
         generation: next.generation,
         lastImportedAt: new Date().toISOString(),
-      }).commit();
-    if (res.ok) {
+      });
+    // The lease checks that this run still owns the playlist's import, so a run declared dead
+    // can never switch.
+    if (await lease.commit(bump(op, "channels"))) {
       if (playlist.generation) {
-        // The old generation is unreachable now; collect it without holding up the run.
-        dropGeneration(kv, playlist.id, playlist.generation, next.previous).catch(() => {});
+        // The old generation is unreachable now. A failure leaves it to the collector.
+        await dropGeneration(kv, playlist.id, playlist.generation, next.previous).catch((err) =>
+          lease.run.warnings.push(`Cannot delete the channels replaced: ${err.message}`)
+        );
       }
       return edits.versionstamp;
     }

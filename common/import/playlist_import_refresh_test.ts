@@ -1,7 +1,8 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { serveLocal, testConfig, waitFor } from "../../testing/harness.ts";
 import { listPlaylistChannels, patchChannels } from "../db/channels.ts";
-import { channelsOfPlaylistPrefix } from "../db/keys.ts";
+import { channelEditsKey, channelsOfPlaylistPrefix } from "../db/keys.ts";
+import { recalled } from "./_previous.ts";
 import { createUpstreamPlaylist, getUpstreamPlaylist } from "../db/upstream_playlists.ts";
 import type { Channel } from "../schemas.ts";
 import { startImport } from "./playlist_import.ts";
@@ -72,12 +73,13 @@ async function importTwice(
     // Held like the manager's channel index holds it.
     let held: Channel[] = [];
     const run = async () => {
-      const { done } = await startImport(kv, p.id, {
-        settings: config,
-        onCompleted: (_id, channels) => held = channels,
-      });
+      const { done } = await startImport(kv, p.id, { settings: config });
       equal((await done).status, "ok");
-      return await listPlaylistChannels(kv, await getUpstreamPlaylist(kv, p.id));
+      const playlist = await getUpstreamPlaylist(kv, p.id);
+      // What the importer hands the manager's channel index through memory.
+      const edits = await kv.get(channelEditsKey(p.id));
+      held = recalled(kv, p.id, playlist.generation!, edits.versionstamp) ?? [];
+      return await listPlaylistChannels(kv, playlist);
     };
     const first = await run();
     equal(held.length, first.length);

@@ -14,6 +14,8 @@ export interface SourceOptions {
   maxBytes: number;
   /** Called as bytes arrive (compressed bytes when the transfer is compressed). */
   onBytes?: (received: number, total: number | null) => void;
+  /** Stops the download (or file read) with the signal's reason, e.g. when a run is stopped. */
+  signal?: AbortSignal;
 }
 
 /** An opened source. */
@@ -53,8 +55,14 @@ export async function openSource(opts: SourceOptions): Promise<OpenedSource> {
     () => ac.abort(new UpstreamError(`download timed out after ${seconds} s`)),
     opts.timeoutMs,
   );
-  const close = () => clearTimeout(timer);
+  const stop = () => ac.abort(opts.signal?.reason);
+  opts.signal?.addEventListener("abort", stop, { once: true });
+  const close = () => {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", stop);
+  };
   try {
+    opts.signal?.throwIfAborted();
     let raw: ReadableStream<Uint8Array>;
     let total: number | null = null;
     let expectLength: number | null = null;
