@@ -7,7 +7,7 @@ import type { ImportRun } from "../common/schemas.ts";
 import { reconcileImports, runDueImports } from "./scheduler.ts";
 import { lastRun } from "./services/playlists.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 
 Deno.test("runDueImports() refreshes each enabled playlist on its own schedule", opts, async () => {
   const m = await startTestManager();

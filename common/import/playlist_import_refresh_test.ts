@@ -7,7 +7,7 @@ import { createUpstreamPlaylist, getUpstreamPlaylist } from "../db/upstream_play
 import type { Channel } from "../schemas.ts";
 import { startImport } from "./playlist_import.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 
 // Exercises every identity rule: same tvg-id and name (twice), same URL, same group and name,
 // a renamed channel, a moved one, a dropped one and a new one.

@@ -7,7 +7,7 @@ import { createUserAgent } from "../db/user_agents.ts";
 import type { Channel, ImportRun, UpstreamPlaylistInput } from "../schemas.ts";
 import { startImport } from "./playlist_import.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 
 async function setup(env: Record<string, string> = {}) {
   const config = await testConfig(env);
