@@ -8,6 +8,7 @@ import { sha256Hex, verifyPassword } from "../common/auth/password.ts";
 import { findApiToken, findUserByName, getLoginSession, getUser } from "../common/db/users.ts";
 import { SESSION_TTL_MS } from "../common/db/users.ts";
 import type { LoginSession, User } from "../common/schemas.ts";
+import { NotFoundError } from "../common/errors.ts";
 import type { ManagerDeps } from "./deps.ts";
 
 /** Name of the login cookie. */
@@ -108,7 +109,7 @@ export function requireApiAuth(deps: ManagerDeps): MiddlewareHandler<ManagerEnv>
     if (/^bearer$/i.test(scheme) && value) {
       const token = await findApiToken(deps.kv, value);
       if (!token) return deny(c, "The API token is unknown or revoked");
-      const user = await getUser(deps.kv, token.userId).catch(() => null);
+      const user = await userOrNull(deps.kv, token.userId);
       if (!user) return deny(c, "The API token's user no longer exists");
       c.set("user", user);
       c.set("session", null);
@@ -120,7 +121,7 @@ export function requireApiAuth(deps: ManagerDeps): MiddlewareHandler<ManagerEnv>
       const cached = basicCache.get(key);
       let user: User | null = null;
       if (cached && cached.until > Date.now()) {
-        user = await getUser(deps.kv, cached.userId).catch(() => null);
+        user = await userOrNull(deps.kv, cached.userId);
         if (user && user.passwordChangedAt !== cached.changedAt) user = null;
       }
       if (!user) {
@@ -211,5 +212,15 @@ export class LoginThrottle {
   /** Forgets a client's failures after a successful login. */
   succeed(key: string): void {
     this.#fails.delete(key);
+  }
+}
+
+/** The user, or null when it no longer exists (other failures are thrown). */
+async function userOrNull(kv: Deno.Kv, id: string): Promise<User | null> {
+  try {
+    return await getUser(kv, id);
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
   }
 }

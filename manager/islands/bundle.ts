@@ -19,7 +19,12 @@ let building: Promise<void> | null = null;
 /** Makes sure the bundle exists and is newer than its sources. */
 export function ensureIslandBundle(): Promise<void> {
   building ??= (async () => {
-    const out = await Deno.stat(BUNDLE_PATH).catch(() => null);
+    let out: Deno.FileInfo | null = null;
+    try {
+      out = await Deno.stat(BUNDLE_PATH);
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
     if (out?.mtime && out.mtime.getTime() >= await newestSource()) return;
     const cmd = new Deno.Command(Deno.execPath(), {
       args: [
