@@ -75,7 +75,6 @@ export class ChangeFeed {
   async #dispatch(entries: Deno.KvEntryMaybe<unknown>[]): Promise<void> {
     const stamps = { ...NONE };
     TOPICS.forEach((t, i) => stamps[t] = entries[i].versionstamp);
-    this.#stamps = stamps;
     const failures: Error[] = [];
     // Subscribers catch up together; one that fails is called again on the next read.
     await Promise.all([...this.#subs].map(async (sub) => {
@@ -89,6 +88,9 @@ export class ChangeFeed {
       }
     }));
     if (failures.length) throw failures[0];
+    // Published once every subscriber caught up: a cache stamped with these stamps (an output
+    // rendered meanwhile) must never hold data from before them.
+    this.#stamps = stamps;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * watchKeys(): learns of changes to a few KV keys, whichever process made them. A local KV file
  * notifies `kv.watch()` only of its own process's writes, so there the keys' versionstamps are
- * polled (getMany in tens); a KV Connect server (DENO_KV_URL) or Deno Deploy carries watch
+ * also polled (getMany in tens) for other processes' writes, while `kv.watch()` still delivers
+ * this process's own at once; a KV Connect server (DENO_KV_URL) or Deno Deploy carries watch
  * across processes and hosts, so there `kv.watch()` alone drives it. Both paths share `check()`,
  * which reads the keys now: a request that must see its own writes calls it first.
  */
@@ -133,6 +134,8 @@ export function watchKeys(kv: Deno.Kv, keys: Deno.KvKey[], options: WatchOptions
     }));
   }
 
-  const done = (mode === "poll" ? poll() : watch()).catch(onError);
+  // Polling adds what watch() cannot see on a local file: other processes' writes.
+  const done = Promise.all(mode === "poll" ? [poll(), watch()] : [watch()]).then(() => {})
+    .catch(onError);
   return { check, done };
 }
