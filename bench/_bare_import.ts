@@ -7,7 +7,7 @@
 import { loadConfig } from "../common/config.ts";
 import { createUpstreamPlaylist } from "../common/db/upstream_playlists.ts";
 import { startImport } from "../common/import/playlist_import.ts";
-import { ChannelIndex } from "../manager/channel_index.ts";
+import { ChannelIndex } from "../common/db/channel_index.ts";
 
 /** Figures of one bare import. */
 export interface BareImportFigures {

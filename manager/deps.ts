@@ -11,7 +11,7 @@ import type { ImportRun } from "../common/schemas.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import { IconCache } from "../common/icons/mod.ts";
 import { LoginThrottle } from "./auth.ts";
-import { ChannelIndex } from "./channel_index.ts";
+import { ChannelIndex } from "../common/db/channel_index.ts";
 import { OutputCache } from "./output/cache.ts";
 import { outputKinds } from "./output/outputs.ts";
 import { GuideIndexCache } from "./services/guides.ts";

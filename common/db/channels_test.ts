@@ -10,7 +10,7 @@ import {
   patchChannels,
 } from "./channels.ts";
 import { channelEditsKey, channelsOfPlaylistPrefix } from "./keys.ts";
-import { recalled } from "../import/_previous.ts";
+import { recalled } from "./written_generations.ts";
 import { createUpstreamPlaylist, getUpstreamPlaylist } from "./upstream_playlists.ts";
 
 const opts = {};

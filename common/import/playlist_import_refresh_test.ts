@@ -2,7 +2,7 @@ import { deepEqual, equal } from "node:assert/strict";
 import { serveLocal, testConfig, waitFor } from "../../testing/harness.ts";
 import { listPlaylistChannels, patchChannels } from "../db/channels.ts";
 import { channelEditsKey, channelsOfPlaylistPrefix } from "../db/keys.ts";
-import { recalled } from "./_previous.ts";
+import { recalled } from "../db/written_generations.ts";
 import { createUpstreamPlaylist, getUpstreamPlaylist } from "../db/upstream_playlists.ts";
 import type { Channel } from "../schemas.ts";
 import { startImport } from "./playlist_import.ts";

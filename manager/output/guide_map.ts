@@ -4,7 +4,7 @@
  */
 import type { Epg } from "../../common/xmltv/schemas.ts";
 import type { EpgChannelInfo } from "../../common/xmltv/store.ts";
-import type { AssembledChannel } from "./assemble.ts";
+import type { AssembledChannel } from "../../common/output/assemble.ts";
 
 /** The guide channels of every usable guide, indexed for mapping. */
 export interface GuideIndex {

@@ -1,7 +1,7 @@
 /** Renders an assembled downstream playlist as M3U text. */
 import { writeM3uEntry } from "../../common/m3u/mod.ts";
 import type { M3uEntry } from "../../common/m3u/mod.ts";
-import type { AssembledChannel } from "./assemble.ts";
+import type { AssembledChannel } from "../../common/output/assemble.ts";
 
 /** Where the rendered URLs point. */
 export interface RenderOptions {

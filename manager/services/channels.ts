@@ -3,7 +3,7 @@ import { bulkPatchChannels, patchChannels } from "../../common/db/channels.ts";
 import { findGroupById, listGroups, patchGroup } from "../../common/db/groups.ts";
 import { NotFoundError } from "../../common/errors.ts";
 import type { Channel, ChannelPatch, Group } from "../../common/schemas.ts";
-import type { ChannelFilter } from "../channel_index.ts";
+import type { ChannelFilter } from "../../common/db/channel_index.ts";
 import type { ManagerDeps } from "../deps.ts";
 
 /** A group with its channel counts. */

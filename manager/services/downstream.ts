@@ -7,15 +7,13 @@ import {
   rotateDownstreamTokens,
   updateDownstreamPlaylist,
 } from "../../common/db/downstream_playlists.ts";
-import { listGroups } from "../../common/db/groups.ts";
-import { loadChannelOverrides, loadGroupOverrides } from "../../common/db/overrides.ts";
 import { getProxy } from "../../common/db/proxies.ts";
-import { listUpstreamPlaylists } from "../../common/db/upstream_playlists.ts";
 import { NotFoundError, ValidationError } from "../../common/errors.ts";
 import type { Config } from "../../common/config.ts";
 import type { DownstreamPlaylist, DownstreamPlaylistInput } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
-import { assemble, type AssembledChannel } from "../output/assemble.ts";
+import type { AssembledChannel } from "../../common/output/assemble.ts";
+import { assemblePlaylist } from "../../common/output/membership.ts";
 
 /** A downstream playlist with the URLs to hand to a device. */
 export type DownstreamView = DownstreamPlaylist & { playlistUrl: string; guideUrl: string };
@@ -88,27 +86,11 @@ export async function rotateTokens(deps: ManagerDeps, id: string): Promise<Downs
 }
 
 /** Assembles a downstream playlist's channels from the current data. */
-export async function assembleDownstream(
+export function assembleDownstream(
   deps: ManagerDeps,
-  p: Pick<
-    DownstreamPlaylist,
-    "groups" | "excludeFilters" | "filterMode" | "numbering" | "numberStart"
-  >,
+  p: Parameters<typeof assemblePlaylist>[2],
 ): Promise<AssembledChannel[]> {
-  const [upstreams, groups, groupOverrides, channelOverrides] = await Promise.all([
-    listUpstreamPlaylists(deps.kv),
-    listGroups(deps.kv),
-    loadGroupOverrides(deps.kv),
-    loadChannelOverrides(deps.kv),
-  ]);
-  return assemble({
-    playlist: p,
-    upstreams,
-    channelsOf: (id) => deps.index.channelsOf(id),
-    groups: new Map(groups.map((g) => [g.id, g])),
-    groupOverrides,
-    channelOverrides,
-  });
+  return assemblePlaylist(deps.kv, deps.index, p);
 }
 
 /** The icon URL to publish for a logo (the cached copy when the icon cache has one). */

@@ -4,7 +4,7 @@ import type { ChangeFeed } from "../../common/kv/change_feed.ts";
 import type { Epg } from "../../common/xmltv/schemas.ts";
 import { listEpgChannels, wholeGuideXml } from "../../common/xmltv/store.ts";
 import type { ManagerDeps } from "../deps.ts";
-import type { AssembledChannel } from "../output/assemble.ts";
+import type { AssembledChannel } from "../../common/output/assemble.ts";
 import {
   buildGuideIndex,
   type GuideIndex,

@@ -6,12 +6,12 @@
  * again (or taken from the importer's memory when this process imported it), admin edits are
  * applied chunk by chunk from the playlist's edit log.
  */
-import { listEditLog, listGeneration, readChunks } from "../common/db/channels.ts";
-import { listGroups } from "../common/db/groups.ts";
-import { channelEditsKey } from "../common/db/keys.ts";
-import { listUpstreamPlaylists } from "../common/db/upstream_playlists.ts";
-import { recalled } from "../common/import/_previous.ts";
-import type { Channel, UpstreamPlaylist } from "../common/schemas.ts";
+import { listEditLog, listGeneration, readChunks } from "./channels.ts";
+import { listGroups } from "./groups.ts";
+import { channelEditsKey } from "./keys.ts";
+import { listUpstreamPlaylists } from "./upstream_playlists.ts";
+import { recalled } from "./written_generations.ts";
+import type { Channel, UpstreamPlaylist } from "../schemas.ts";
 
 /** A filter over the index. */
 export interface ChannelFilter {

@@ -10,7 +10,7 @@ import type {
   Group,
   GroupOverride,
   UpstreamPlaylist,
-} from "../../common/schemas.ts";
+} from "../schemas.ts";
 
 /** One channel as it appears in a downstream playlist. */
 export interface AssembledChannel {

@@ -6,7 +6,7 @@ import type {
   Group,
   GroupOverride,
   UpstreamPlaylist,
-} from "../../common/schemas.ts";
+} from "../schemas.ts";
 import { assemble, excludeTest } from "./assemble.ts";
 
 const now = "2026-01-01T00:00:00.000Z";
