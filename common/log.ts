@@ -23,7 +23,8 @@ export function createLogger(level: LogLevel, name: string, debug = false): Logg
     error: (m, err) => {
       if (at > 3) return;
       // Stack traces only with DEBUG: the log of a home server is read by people, not tools.
-      console.error(line("error", m), debug && err ? err : "");
+      const why = err instanceof Error ? `: ${err.message}` : err ? `: ${String(err)}` : "";
+      console.error(line("error", m + why), debug && err ? err : "");
     },
   };
 }

@@ -1,36 +1,101 @@
-/** The streaming proxy's listener. Streaming itself arrives with the proxy issue. */
+/**
+ * The streaming proxy: its own Deno.serve listener (INTERNAL_PROXY_PORT). It serves only
+ * channels it finds in KV for a valid stream token, never a URL a client hands it; it learns of
+ * every change (sessions dropped, playlists disabled, tokens rotated) through the change feed,
+ * never through HTTP callbacks; it registers itself and keeps a heartbeat so the manager shows it
+ * online and its connection slots are reclaimed if it dies.
+ */
 import type { Config } from "../common/config.ts";
+import { ChannelIndex } from "../common/db/channel_index.ts";
 import { registerProxy } from "../common/db/proxies.ts";
+import { ChangeFeed } from "../common/kv/change_feed.ts";
+import { createLogger } from "../common/log.ts";
+import { PlaylistMembers } from "../common/output/membership.ts";
+import { beat } from "../common/streams/slots.ts";
+import type { ProxyContext } from "./context.ts";
+import { LiveSessions } from "./live_sessions.ts";
+import { streamChannel, textResponse, UpstreamHub } from "./streams.ts";
 
 /** A running proxy. */
 export interface RunningProxy {
   server: Deno.HttpServer<Deno.NetAddr>;
   port: number;
+  context: ProxyContext;
   shutdown(): Promise<void>;
 }
 
+/** How often the proxy writes its heartbeat. */
+const HEARTBEAT_MS = 5_000;
+
+const NOT_FOUND = () => textResponse(404, "Not found");
+
+/** `/stream/<token>/<channel id>[.ext]`: the channel id without its extension. */
+const STREAM_PATH = /^\/stream\/([A-Za-z0-9_-]{16,128})\/([0-9A-Za-z]{1,64})(\.[A-Za-z0-9]{1,8})?$/;
+
 /** Handles one proxy request. */
-export function proxyHandler(_kv: Deno.Kv, config: Config) {
-  return (req: Request): Response => {
+export function proxyHandler(ctx: ProxyContext) {
+  return async (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Promise<Response> => {
     const url = new URL(req.url);
     if (url.pathname === "/healthz") {
-      return Response.json({ status: "ok", service: "proxy", name: config.proxyName });
+      return Response.json({ status: "ok", service: "proxy", name: ctx.config.proxyName });
     }
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return textResponse(405, "Method not allowed");
+    }
+    const m = STREAM_PATH.exec(url.pathname);
     // The proxy streams only channels it knows; it never fetches a URL a client hands it.
-    return new Response("Not found\n", { status: 404 });
+    if (!m) return NOT_FOUND();
+    await ctx.feed.sync();
+    const member = await ctx.members.find(m[1], m[2]);
+    if (!member) return NOT_FOUND();
+    return await streamChannel(ctx, member, m[1], {
+      address: info.remoteAddr.hostname,
+      userAgent: req.headers.get("user-agent") ?? "",
+    });
   };
 }
 
 /**
  * Starts the proxy on SOCKET_ADDRESS:INTERNAL_PROXY_PORT (port 0 picks a free one) and
- * registers it under PROXY_NAME, so downstream playlists can point at it.
+ * registers it under PROXY_NAME. In `deno task start` it shares the manager's change feed and
+ * channel index; alone it makes its own.
  */
 export async function startProxy(
   kv: Deno.Kv,
   config: Config,
-  opts: { quiet?: boolean } = {},
+  opts: { quiet?: boolean; feed?: ChangeFeed; index?: ChannelIndex } = {},
 ): Promise<RunningProxy> {
-  const handler = proxyHandler(kv, config);
+  const log = createLogger(config.logLevel, "proxy", config.debug);
+  const ownFeed = !opts.feed;
+  const feed = opts.feed ??
+    await new ChangeFeed(kv, { onError: (err) => log.error("Change feed", err) }).start();
+  let index = opts.index;
+  const unsubscribe: (() => void)[] = [];
+  if (!index) {
+    const own = new ChannelIndex();
+    unsubscribe.push(feed.subscribe(["channels"], () => own.refresh(kv)));
+    await own.load(kv);
+    index = own;
+  }
+  const closing = new AbortController();
+  const background = new Set<Promise<unknown>>();
+  const members = new PlaylistMembers(kv, feed, index);
+  const ctx = {
+    kv,
+    config,
+    feed,
+    index,
+    members,
+    log,
+    closing: closing.signal,
+    own(p: Promise<unknown>) {
+      const task = p.then(() => {}, (err) => log.error("Proxy", err));
+      background.add(task);
+      task.finally(() => background.delete(task));
+    },
+  } as ProxyContext;
+  ctx.sessions = new LiveSessions(kv, { feed, members, log });
+  ctx.hub = new UpstreamHub(ctx);
   const server = Deno.serve({
     hostname: config.socketAddress,
     port: config.proxyPort,
@@ -39,7 +104,7 @@ export async function startProxy(
         console.log(`Proxy "${config.proxyName}" listening on http://${hostname}:${port}`);
       }
     },
-  }, handler);
+  }, proxyHandler(ctx));
   const port = server.addr.port;
   await registerProxy(kv, {
     name: config.proxyName,
@@ -48,5 +113,21 @@ export async function startProxy(
     externalUrl: config.externalProxyUrl,
     externalPort: config.proxyPort === 0 ? port : config.externalProxyPort,
   });
-  return { server, port, shutdown: () => server.shutdown() };
+  await beat(kv, config.proxyName);
+  const heartbeat = setInterval(() => ctx.own(beat(kv, config.proxyName)), HEARTBEAT_MS);
+  return {
+    server,
+    port,
+    context: ctx,
+    async shutdown() {
+      clearInterval(heartbeat);
+      closing.abort();
+      await ctx.sessions.close();
+      await ctx.hub.close();
+      await server.shutdown();
+      await Promise.allSettled([...background]);
+      for (const u of unsubscribe) u();
+      if (ownFeed) await feed.close();
+    },
+  };
 }

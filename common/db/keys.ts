@@ -178,11 +178,35 @@ export const proxyKey = (id: string) => ["proxies", id] as const;
 export const proxiesPrefix = () => ["proxies"] as const;
 /** Unique index: proxy name to id. */
 export const proxiesByNameKey = (name: string) => ["proxies_by_name", name.toLowerCase()] as const;
-/** A live viewer session on a proxy. */
+/** A viewer session of a proxy (live or ended). */
 export const proxySessionKey = (sessionId: string) => ["proxy_sessions", sessionId] as const;
-/** One of an upstream playlist's connection slots (max connections). */
+/** Prefix of all sessions (ULIDs: oldest first). */
+export const proxySessionsPrefix = () => ["proxy_sessions"] as const;
+/** A session's fast-changing counters (bytes, last activity): no output depends on them. */
+export const proxySessionStatsKey = (sessionId: string) =>
+  ["proxy_session_stats", sessionId] as const;
+/** An admin's request to end a session, watched by the proxy that serves it. */
+export const proxySessionDropKey = (sessionId: string) =>
+  ["proxy_session_drops", sessionId] as const;
+/** A proxy process's heartbeat (liveness only: no output depends on it). */
+export const proxyHeartbeatKey = (proxyName: string) =>
+  ["proxy_heartbeats", proxyName.toLowerCase()] as const;
+/** Prefix of all proxy heartbeats. */
+export const proxyHeartbeatsPrefix = () => ["proxy_heartbeats"] as const;
+/** One held connection slot of an upstream playlist (its maxConnections). */
 export const connectionSlotKey = (playlistId: string, slot: number) =>
   ["connection_slots", playlistId, slot] as const;
+/** Prefix of one upstream playlist's held slots, or of all. */
+export const connectionSlotsPrefix = (playlistId?: string) =>
+  playlistId ? ["connection_slots", playlistId] as const : ["connection_slots"] as const;
+/**
+ * One viewing counter of one channel (sessions, watch_ms, bytes, refusals: KvU64 sums, so
+ * sessions ending together never conflict; last_watched: a timestamp).
+ */
+export const channelStatKey = (channelId: string, counter: string) =>
+  ["channel_stats", channelId, counter] as const;
+/** Prefix of all channel statistics. */
+export const channelStatsPrefix = () => ["channel_stats"] as const;
 
 // --- the change feed ---------------------------------------------------------------------------
 /**

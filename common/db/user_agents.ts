@@ -64,3 +64,13 @@ export async function deleteUserAgent(kv: Deno.Kv, id: string): Promise<void> {
     .delete(userAgentsByNameKey(entry.value.name)).commit();
   if (!res.ok) throw new ConflictError(`User agent "${entry.value.name}" was changed meanwhile`);
 }
+
+/** The user agent string of `userAgentId`, or `fallback` (USER_AGENT_STRING) without one. */
+export async function userAgentFor(
+  kv: Deno.Kv,
+  userAgentId: string | null,
+  fallback: string,
+): Promise<string> {
+  if (!userAgentId) return fallback;
+  return (await kv.get<UserAgent>(userAgentKey(userAgentId))).value?.userAgent ?? fallback;
+}

@@ -24,7 +24,7 @@ import { parseXmltvStream, type XmltvChannel, type XmltvProgramme } from "../xml
 import type { Epg, EpgImportRun } from "../xmltv/schemas.ts";
 import { DAY_MS, type EpgChannelRecord, type EpgProgrammePart } from "../xmltv/store.ts";
 import { channelElementXml } from "../xmltv/writer.ts";
-import { userAgentFor } from "./_user_agent.ts";
+import { userAgentFor } from "../db/user_agents.ts";
 import { openSource } from "./source.ts";
 
 /** What a guide import needs from the configuration. */

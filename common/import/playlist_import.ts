@@ -36,7 +36,7 @@ import { PLAYLISTS, type RunLease, type StartedRun, startRun } from "../sources/
 import type { M3uEntry } from "../m3u/mod.ts";
 import { claimPrevious, indexOld, reuseEqualParts } from "./_previous.ts";
 import { recalled, remember } from "../db/written_generations.ts";
-import { userAgentFor } from "./_user_agent.ts";
+import { userAgentFor } from "../db/user_agents.ts";
 import { openSource } from "./source.ts";
 import { blockedReason, compileUrlRules, isNetworkUrl } from "./url_rules.ts";
 import type { UrlRules } from "./url_rules.ts";

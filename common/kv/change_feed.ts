@@ -76,17 +76,19 @@ export class ChangeFeed {
     const stamps = { ...NONE };
     TOPICS.forEach((t, i) => stamps[t] = entries[i].versionstamp);
     const failures: Error[] = [];
-    // Subscribers catch up together; one that fails is called again on the next read.
-    await Promise.all([...this.#subs].map(async (sub) => {
+    // Subscribers catch up one after another, in the order they subscribed: a cache built on
+    // another (playlist members on the channel index) sees it caught up already. One that fails
+    // is called again on the next read.
+    for (const sub of [...this.#subs]) {
       const changed = sub.topics.filter((t) => sub.seen[t] !== stamps[t]);
-      if (!changed.length) return;
+      if (!changed.length) continue;
       try {
         await sub.handler(stamps, changed);
         sub.seen = stamps;
       } catch (err) {
         failures.push(err as Error);
       }
-    }));
+    }
     if (failures.length) throw failures[0];
     // Published once every subscriber caught up: a cache stamped with these stamps (an output
     // rendered meanwhile) must never hold data from before them.

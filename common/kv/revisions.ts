@@ -23,6 +23,8 @@ export const TOPICS = [
   "icons",
   /** admin users and API tokens (remembered credentials are forgotten on a change) */
   "users",
+  /** viewer sessions started, ended or asked to end (not their byte counters) */
+  "sessions",
 ] as const;
 
 /** One topic of the change feed. */

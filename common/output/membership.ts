@@ -71,8 +71,8 @@ export class PlaylistMembers {
     this.#index = index;
   }
 
-  async #members(): Promise<Members> {
-    const stamps = this.#feed.stamps;
+  async #members(at?: Stamps): Promise<Members> {
+    const stamps = at ?? this.#feed.stamps;
     if (
       this.#current && this.#currentStamps &&
       sameStamps(this.#currentStamps, stamps, MEMBERSHIP_TOPICS)
@@ -112,9 +112,11 @@ export class PlaylistMembers {
   /**
    * The channel `channelId` of the enabled downstream playlist whose stream token is `token`, or
    * null: an unknown token, a disabled playlist or a channel it does not contain look the same.
+   * `at`: the stamps to be current with (a change feed subscriber gets them before they are
+   * published); by default the feed's.
    */
-  async find(token: string, channelId: string): Promise<StreamMember | null> {
-    const m = await this.#members();
+  async find(token: string, channelId: string, at?: Stamps): Promise<StreamMember | null> {
+    const m = await this.#members(at);
     const enc = new TextEncoder();
     const given = enc.encode(token);
     let playlist: DownstreamPlaylist | null = null;
