@@ -158,7 +158,6 @@ export class ChunkWriter {
   #flush(): Promise<void> {
     const chunk = this.#chunk;
     if (!chunk.length) return DONE;
-    const bytes = this.#bytes;
     this.#chunk = [];
     this.#bytes = 0;
     const start = this.#written;
@@ -167,7 +166,7 @@ export class ChunkWriter {
     return this.#writer.set(
       channelChunkKey(this.#playlistId, this.#generation, chunk[0].seq),
       encodeChunk(chunk),
-      bytes,
+      chunkName(this.#playlistId, chunk),
     );
   }
   /** Writes what is queued and waits for every commit. */
@@ -178,6 +177,13 @@ export class ChunkWriter {
 }
 
 const DONE = Promise.resolve();
+
+/** A chunk in an error message: its channels' seqs, first name and playlist. */
+function chunkName(playlistId: string, chunk: Channel[]): string {
+  const first = chunk[0];
+  return `the channels ${first.seq} to ${chunk.at(-1)!.seq} ("${first.name.slice(0, 60)}", ...) ` +
+    `of playlist ${playlistId}`;
+}
 
 /** The chunks `ChunkWriter` made of `channels` (seq order). */
 export function chunkSpans(channels: Channel[]): ChunkSpan[] {

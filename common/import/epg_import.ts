@@ -166,7 +166,12 @@ async function importGeneration(
     const part = nextPart.get(g.key) ?? 0;
     nextPart.set(g.key, part + 1);
     const value: EpgProgrammePart = { starts: g.starts, stops: g.stops, xml: g.xml };
-    await writer.set(epgProgrammesKey(epg.id, generation, g.channel, g.day, part), value, g.bytes);
+    const date = new Date(g.day * DAY_MS).toISOString().slice(0, 10);
+    await writer.set(
+      epgProgrammesKey(epg.id, generation, g.channel, g.day, part),
+      value,
+      `the programmes of "${g.channel}" on ${date} (part ${part + 1})`,
+    );
     buffered -= g.bytes;
     // The queued write holds the old arrays: start new ones.
     g.starts = [];
@@ -284,7 +289,7 @@ async function importGeneration(
     for (const g of groups.values()) await flush(g);
     let seq = 0;
     for (const c of channels.values()) {
-      await writer.set(epgChannelKey(epg.id, generation, seq++), c, JSON.stringify(c).length);
+      await writer.set(epgChannelKey(epg.id, generation, seq++), c, `guide channel "${c.id}"`);
     }
     await writer.close();
   } finally {

@@ -359,8 +359,9 @@ async function switchGeneration(
   const writer = new BatchWriter(kv);
   const isNew = new Set(next.newGroups.map((g) => g.id));
   for (const g of next.groups) {
-    await writer.set(groupKey(playlist.id, g.id), g, 300);
-    if (isNew.has(g.id)) await writer.set(groupsByNameKey(playlist.id, g.name), g.id, 100);
+    const what = `group "${g.name.slice(0, 80)}"`;
+    await writer.set(groupKey(playlist.id, g.id), g, what);
+    if (isNew.has(g.id)) await writer.set(groupsByNameKey(playlist.id, g.name), g.id, what);
   }
   await writer.close();
   let editsAt = next.editsAtStart;
@@ -440,12 +441,10 @@ async function carryEdits(
     }
     if (!changed) continue;
     const chunk = channels.slice(span.start, span.end);
-    let bytes = 0;
-    for (const c of chunk) bytes += channelSize(c);
     await writer.set(
       channelChunkKey(playlist.id, generation, span.firstSeq),
       encodeChunk(chunk),
-      bytes,
+      `the channels ${chunk[0].seq} to ${chunk.at(-1)!.seq} of playlist "${playlist.name}"`,
     );
   }
   await writer.close();
