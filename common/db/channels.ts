@@ -6,6 +6,14 @@
  */
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { Channel, ChannelPatch, UpstreamPlaylist } from "../schemas.ts";
+import {
+  keySize,
+  MAX_COMMIT_BYTES,
+  MAX_VALUE_BYTES,
+  maxSerialisedSize,
+  maxValueSize,
+  valueSize,
+} from "../kv/size.ts";
 import { BatchWriter, deletePrefix } from "./_store.ts";
 import {
   channelChunkKey,
@@ -19,25 +27,28 @@ import {
 /** Most channels in one chunk. */
 const CHUNK_COUNT = 100;
 /**
- * Most estimated bytes (channelSize) in one chunk of several channels. KV caps a value at
- * 64 KiB of V8 serialisation, where a string that is not Latin-1 takes two bytes a character:
- * half the cap keeps any chunk under it. A larger channel gets a chunk of its own.
+ * Most bytes (channelSize, an upper bound) in one chunk of several channels: with a byte more a
+ * channel and the chunk's own 7, under KV's 64 KiB value limit whatever the text. A larger
+ * channel gets a chunk of its own, which the import keeps if its measured size fits
+ * (channelTooLarge).
  */
-const CHUNK_BYTES = 32_000;
+const CHUNK_BYTES = 64_000;
 
 /**
- * Rough JSON size of a channel, serialising it only when it could pass `limit`: the rough size
- * is exact for text without escapes, and an escape takes at most six characters.
+ * The most bytes a channel adds to a chunk but one, however V8 holds its strings:
+ * maxSerialisedSize of its stored tuple (whose 2 header bytes stand for its index in the
+ * chunk, up to 3). Counts no character: it runs for every channel of an import.
  */
-export function channelSize(ch: Channel, limit = 60_000): number {
-  // 400 covers the keys, ids, timestamps, numbers and punctuation of the fixed fields.
-  let n = 400 + ch.name.length + ch.url.length + (ch.blockedReason?.length ?? 0) +
-    (ch.extGrp?.length ?? 0);
-  for (const k in ch.attrs) n += k.length + ch.attrs[k].length + 8;
-  for (const [k, v] of ch.vlcOpts) n += k.length + v.length + 10;
-  for (const [k, v] of ch.kodiProps) n += k.length + v.length + 10;
-  for (const x of ch.extras) n += x.length + 4;
-  return n * 6 > limit ? JSON.stringify(ch).length : n;
+export function channelSize(ch: Channel): number {
+  return maxSerialisedSize(encode(ch));
+}
+
+/**
+ * Whether a channel cannot be stored even in a chunk of its own (over KV's 64 KiB value limit),
+ * measured by serialising it only when its `size` (channelSize) says it might.
+ */
+export function channelTooLarge(ch: Channel, size = channelSize(ch)): boolean {
+  return size > CHUNK_BYTES && valueSize(encodeChunk([ch])) > MAX_VALUE_BYTES;
 }
 
 /**
@@ -335,9 +346,10 @@ async function patchInChunks(
       const op = kv.atomic().check(pEntry).sum(channelEditsKey(playlistId), 1n);
       const batch: Map<string, Channel>[] = [];
       const batchIds: Set<string>[] = [];
-      let bytes = 0;
-      while (i < chunks.length && batch.length < 90 && bytes < 400_000) {
-        const { entry, ids: inChunk } = chunks[i++];
+      // The playlist's key checked once, the counter's summed (a key set counts twice).
+      let bytes = keySize(pEntry.key) + 2 * keySize(channelEditsKey(playlistId)) + 8;
+      while (i < chunks.length && batch.length < 90) {
+        const { entry, ids: inChunk } = chunks[i];
         const done = new Map<string, Channel>();
         const next = entry.value.map((c) => {
           if (!inChunk.has(c.id)) return c;
@@ -345,8 +357,13 @@ async function patchInChunks(
           done.set(c.id, n);
           return n;
         });
-        for (const c of next) bytes += channelSize(c);
-        op.check(entry).set(entry.key, encodeChunk(next));
+        const value = encodeChunk(next);
+        // A chunk's key is checked and set: it counts three times.
+        const size = 3 * keySize(entry.key) + maxValueSize(value);
+        if (batch.length && bytes + size > MAX_COMMIT_BYTES) break;
+        i++;
+        bytes += size;
+        op.check(entry).set(entry.key, value);
         batch.push(done);
         batchIds.push(inChunk);
       }

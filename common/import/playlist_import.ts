@@ -14,6 +14,7 @@ import type { Channel, Group, ImportRun, UpstreamPlaylist } from "../schemas.ts"
 import { BatchWriter, deletePrefix, listValues } from "../db/_store.ts";
 import {
   channelSize,
+  channelTooLarge,
   chunkSpans,
   ChunkWriter,
   encodeChunk,
@@ -156,9 +157,6 @@ async function runImport(
   }
 }
 
-/** A channel whose JSON is larger than this is skipped (KV values are capped at 64 KiB). */
-const MAX_CHANNEL_JSON = 60_000;
-
 function groupNameOf(e: M3uEntry): string {
   return (e.attrs["group-title"] ?? "").trim() || (e.extGrp ?? "").trim() || UNGROUPED;
 }
@@ -268,8 +266,9 @@ async function importGeneration(
         // A URL that is not a network URL is never enabled, whatever else says so.
         if (!isNetworkUrl(ch.url)) ch.enabled = false;
         if (ch.blockedReason && !ch.enabled) run.counts.disabledByRule++;
+        // A channel over KV's 64 KiB value limit even alone in a chunk is skipped.
         const size = channelSize(ch);
-        if (size > MAX_CHANNEL_JSON) {
+        if (channelTooLarge(ch, size)) {
           run.warnings.length < 50 && run.warnings.push(
             `Skipped "${e.name.slice(0, 80)}" at line ${e.line}: its entry is too large`,
           );
