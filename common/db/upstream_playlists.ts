@@ -2,6 +2,7 @@
 import { ulid } from "ulid";
 import { NotFoundError } from "../errors.ts";
 import type { UpstreamPlaylist, UpstreamPlaylistInput } from "../schemas.ts";
+import { keySize, MAX_KEY_BYTES } from "../kv/size.ts";
 import { createWithIndexes, deletePrefix, listValues, updateChecked } from "./_store.ts";
 import {
   channelEditsKey,
@@ -78,7 +79,11 @@ export async function deleteUpstreamPlaylist(kv: Deno.Kv, id: string): Promise<v
   await kv.atomic().delete(upstreamPlaylistKey(id)).delete(upstreamPlaylistsByNameKey(p.name))
     .delete(importLockKey(id)).delete(channelEditsKey(id)).commit();
   const groups = await listValues<Group>(kv, groupsPrefix(id));
-  for (const g of groups) await kv.delete(groupsByNameKey(id, g.name));
+  for (const g of groups) {
+    const key = groupsByNameKey(id, g.name);
+    // A name too long for a key never had an index entry (see the playlist import).
+    if (keySize(key) <= MAX_KEY_BYTES) await kv.delete(key);
+  }
   await deletePrefix(kv, groupsPrefix(id));
   await deletePrefix(kv, channelsOfPlaylistPrefix(id));
   await deletePrefix(kv, importRunsPrefix(id));

@@ -12,6 +12,7 @@ import { ulid } from "ulid";
 import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
 import type { Channel, Group, ImportRun, UpstreamPlaylist } from "../schemas.ts";
 import { BatchWriter, deletePrefix, listValues } from "../db/_store.ts";
+import { keySize, MAX_KEY_BYTES } from "../kv/size.ts";
 import {
   channelSize,
   channelTooLarge,
@@ -360,7 +361,9 @@ async function switchGeneration(
   for (const g of next.groups) {
     const what = `group "${g.name.slice(0, 80)}"`;
     await writer.set(groupKey(playlist.id, g.id), g, what);
-    if (isNew.has(g.id)) await writer.set(groupsByNameKey(playlist.id, g.name), g.id, what);
+    // A name too long for a key (2 KiB of UTF-8) has no index entry; nothing looks one up.
+    const byName = groupsByNameKey(playlist.id, g.name);
+    if (isNew.has(g.id) && keySize(byName) <= MAX_KEY_BYTES) await writer.set(byName, g.id, what);
   }
   await writer.close();
   let editsAt = next.editsAtStart;
