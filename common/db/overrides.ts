@@ -1,5 +1,6 @@
 /** Admin overrides of channels and groups, kept apart from imported data so refreshes keep them. */
 import type { ChannelOverride, GroupOverride } from "../schemas.ts";
+import { BatchWriter } from "./_store.ts";
 import {
   channelOverrideKey,
   channelOverridesPrefix,
@@ -34,20 +35,19 @@ export async function loadGroupOverrides(kv: Deno.Kv): Promise<Map<string, Group
   return out;
 }
 
-/** Sets (or with no fields, clears) many channel overrides, 500 per atomic commit. */
+/** Sets (or with no fields, clears) many channel overrides, in atomic commits within KV's limits. */
 export async function setChannelOverrides(
   kv: Deno.Kv,
   overrides: [channelId: string, override: ChannelOverride][],
 ): Promise<void> {
-  for (let i = 0; i < overrides.length; i += 500) {
-    const op = kv.atomic();
-    for (const [id, o] of overrides.slice(i, i + 500)) {
-      const c = compact(o);
-      if (Object.keys(c).length) op.set(channelOverrideKey(id), c);
-      else op.delete(channelOverrideKey(id));
-    }
-    await op.commit();
+  const writer = new BatchWriter(kv);
+  for (const [id, o] of overrides) {
+    const c = compact(o);
+    if (Object.keys(c).length) {
+      await writer.set(channelOverrideKey(id), c, `the override of channel ${id}`);
+    } else await writer.delete(channelOverrideKey(id));
   }
+  await writer.close();
 }
 
 /** Sets (or with no fields, clears) a group override. */
