@@ -1,5 +1,15 @@
 /** Small helpers shared by the repositories: atomic create, checked update, batched writes. */
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { ConflictError, LimitReachedError, NotFoundError } from "../errors.ts";
+import {
+  keySize,
+  MAX_COMMIT_BYTES,
+  MAX_COMMIT_KEY_BYTES,
+  MAX_KEY_BYTES,
+  MAX_MUTATIONS,
+  MAX_VALUE_BYTES,
+  maxValueSize,
+  valueSize,
+} from "../kv/size.ts";
 import { bump, type Topic } from "../kv/revisions.ts";
 
 /** A unique index entry: its key and a readable name for the conflict message. */
@@ -86,56 +96,24 @@ export async function listValues<T>(kv: Deno.Kv, prefix: Deno.KvKey): Promise<T[
 
 /** Deletes every key under a prefix in atomic batches. */
 export async function deletePrefix(kv: Deno.Kv, prefix: Deno.KvKey): Promise<number> {
+  const writer = new BatchWriter(kv);
   let n = 0;
-  let op = kv.atomic();
-  let inBatch = 0;
   for await (const e of kv.list({ prefix }, { batchSize: 1000 })) {
-    op.delete(e.key);
-    if (++inBatch === 1000) {
-      await op.commit();
-      n += inBatch;
-      op = kv.atomic();
-      inBatch = 0;
-    }
+    await writer.delete(e.key);
+    n++;
   }
-  if (inBatch) {
-    await op.commit();
-    n += inBatch;
-  }
+  await writer.close();
   return n;
 }
 
-/** KV refuses an atomic commit whose keys add up to more than 81,920 encoded bytes. */
-const MAX_BATCH_KEY_BYTES = 80_000;
-/** Printable ASCII: one byte a character, no NUL to escape. */
-const PLAIN_ASCII = /^[ -~]*$/;
 const DONE = Promise.resolve();
 
 /**
- * Encoded size of a key (FoundationDB tuple layer, which Deno KV uses): a string or byte part
- * is a type byte, its bytes (NUL escaped to two) and a terminator; a number takes 9 bytes.
+ * Writes many sets and deletes in atomic batches that keep Deno KV's commit limits, measuring
+ * each key and value (common/kv/size.ts): at most 1,000 mutations, 80 KiB of keys set and
+ * 800 KiB of keys and values a commit. A value over 64 KiB or a key over 2 KiB is refused with
+ * an error that names it.
  */
-function keySize(key: Deno.KvKey): number {
-  let n = 0;
-  for (const part of key) {
-    if (typeof part === "string") {
-      n += 2;
-      if (PLAIN_ASCII.test(part)) {
-        n += part.length;
-        continue;
-      }
-      for (let i = 0; i < part.length; i++) {
-        const c = part.charCodeAt(i);
-        // A surrogate pair counts 3 + 3, over its 4 UTF-8 bytes: an upper bound is enough.
-        n += c === 0 ? 2 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-      }
-    } else if (part instanceof Uint8Array) n += part.length * 2 + 2;
-    else n += 10;
-  }
-  return n;
-}
-
-/** Writes many key/value pairs in atomic batches that stay under KV's commit limits. */
 export class BatchWriter {
   #kv: Deno.Kv;
   #op: Deno.AtomicOperation;
@@ -148,21 +126,46 @@ export class BatchWriter {
     this.#kv = kv;
     this.#op = kv.atomic();
   }
-  /** Queues one set; `size` is a rough byte size of the value. */
-  set(key: Deno.KvKey, value: unknown, size: number): Promise<void> {
+  /** Queues one set; `what` names the value in an error (`channels 0 to 99 of "Sports"`). */
+  set(key: Deno.KvKey, value: unknown, what?: string): Promise<void> {
     const keyBytes = keySize(key);
+    let valueBytes = maxValueSize(value);
+    // The bound is twice the bytes of ASCII text: measure before refusing.
+    if (valueBytes > MAX_VALUE_BYTES) valueBytes = valueSize(value);
+    if (keyBytes > MAX_KEY_BYTES || valueBytes > MAX_VALUE_BYTES) {
+      const error = tooLarge(
+        `store ${what ?? `the value at ${keyText(key)}`}`,
+        keyBytes,
+        valueBytes,
+      );
+      return Promise.reject(error);
+    }
+    // KV counts a key set twice: once as a mutation, once with its value.
+    return this.#queue(2 * keyBytes + valueBytes, keyBytes, () => this.#op.set(key, value));
+  }
+  /** Queues one delete. */
+  delete(key: Deno.KvKey): Promise<void> {
+    const keyBytes = keySize(key);
+    if (keyBytes > MAX_KEY_BYTES) {
+      return Promise.reject(tooLarge(`delete ${keyText(key)}`, keyBytes, 0));
+    }
+    return this.#queue(keyBytes, 0, () => this.#op.delete(key));
+  }
+  #queue(bytes: number, keyBytes: number, add: () => void): Promise<void> {
     if (
-      this.#count >= 1000 || this.#bytes + size > 700_000 ||
-      this.#keyBytes + keyBytes > MAX_BATCH_KEY_BYTES
-    ) return this.#flush().then(() => this.#add(key, value, size, keyBytes));
-    this.#add(key, value, size, keyBytes);
+      this.#count >= MAX_MUTATIONS || this.#bytes + bytes > MAX_COMMIT_BYTES ||
+      this.#keyBytes + keyBytes > MAX_COMMIT_KEY_BYTES
+    ) {
+      return this.#flush().then(() => this.#add(bytes, keyBytes, add));
+    }
+    this.#add(bytes, keyBytes, add);
     // Not an async function: most calls only queue, and 100,000 async frames cost time.
     return DONE;
   }
-  #add(key: Deno.KvKey, value: unknown, size: number, keyBytes: number): void {
-    this.#op.set(key, value);
+  #add(bytes: number, keyBytes: number, add: () => void): void {
+    add();
     this.#count++;
-    this.#bytes += size + keyBytes;
+    this.#bytes += bytes;
     this.#keyBytes += keyBytes;
   }
   async #flush(): Promise<void> {
@@ -193,4 +196,21 @@ export class BatchWriter {
     this.#pending = [];
     if (this.#error) throw this.#error;
   }
+}
+
+/** The error for a key or value over KV's limit; `what` is "store <the thing>" or "delete ...". */
+function tooLarge(what: string, keyBytes: number, valueBytes: number): LimitReachedError {
+  const [part, bytes, max] = keyBytes > MAX_KEY_BYTES
+    ? ["key", keyBytes, MAX_KEY_BYTES]
+    : ["value", valueBytes, MAX_VALUE_BYTES];
+  return new LimitReachedError(
+    `Cannot ${what}: its ${part} takes ${bytes.toLocaleString("en")} bytes, ` +
+      `over Deno KV's limit of ${max.toLocaleString("en")}`,
+  );
+}
+
+/** A key for a message: its parts, long ones cut. */
+function keyText(key: Deno.KvKey): string {
+  const parts = key.map((p) => typeof p === "string" && p.length > 60 ? `${p.slice(0, 60)}…` : p);
+  return `[${parts.map((p) => typeof p === "string" ? JSON.stringify(p) : String(p)).join(", ")}]`;
 }

@@ -31,6 +31,11 @@ export interface ChannelPage {
 
 interface PlaylistSlice {
   channels: Channel[];
+  /**
+   * false while `channels` is the array it was given (an importer's list, which the next
+   * refresh of that playlist reads as its old channels): copied before the first change.
+   */
+  owned: boolean;
 }
 
 /** What a slice was loaded from: its generation, and the edits applied to it since. */
@@ -112,7 +117,7 @@ export class ChannelIndex {
     // An import hands its channels over in order: keep that array rather than copy 100,000.
     const sorted = isSorted(channels) ? channels : [...channels].sort((a, b) => a.seq - b.seq);
     for (const c of sorted) this.#byId.set(c.id, c);
-    this.#slices.set(playlistId, { channels: sorted });
+    this.#slices.set(playlistId, { channels: sorted, owned: sorted !== channels });
     if (!this.#order.includes(playlistId)) this.#order.push(playlistId);
   }
 
@@ -123,6 +128,10 @@ export class ChannelIndex {
       if (!slice) continue;
       const i = indexBySeq(slice.channels, c);
       if (i >= 0) {
+        if (!slice.owned) {
+          slice.channels = [...slice.channels];
+          slice.owned = true;
+        }
         slice.channels[i] = c;
         this.#byId.set(c.id, c);
       }

@@ -8,6 +8,14 @@ import { ulid } from "ulid";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { bump } from "../kv/revisions.ts";
 import type { Channel, ChannelPatch, UpstreamPlaylist } from "../schemas.ts";
+import {
+  keySize,
+  MAX_COMMIT_BYTES,
+  MAX_VALUE_BYTES,
+  maxSerialisedSize,
+  maxValueSize,
+  valueSize,
+} from "../kv/size.ts";
 import { BatchWriter, deletePrefix } from "./_store.ts";
 import {
   channelChunkKey,
@@ -23,25 +31,28 @@ import {
 /** Most channels in one chunk. */
 const CHUNK_COUNT = 100;
 /**
- * Most estimated bytes (channelSize) in one chunk of several channels. KV caps a value at
- * 64 KiB of V8 serialisation, where a string that is not Latin-1 takes two bytes a character:
- * half the cap keeps any chunk under it. A larger channel gets a chunk of its own.
+ * Most bytes (channelSize, an upper bound) in one chunk of several channels: with a byte more a
+ * channel and the chunk's own 7, under KV's 64 KiB value limit whatever the text. A larger
+ * channel gets a chunk of its own, which the import keeps if its measured size fits
+ * (channelTooLarge).
  */
-const CHUNK_BYTES = 32_000;
+const CHUNK_BYTES = 64_000;
 
 /**
- * Rough JSON size of a channel, serialising it only when it could pass `limit`: the rough size
- * is exact for text without escapes, and an escape takes at most six characters.
+ * The most bytes a channel adds to a chunk but one, however V8 holds its strings:
+ * maxSerialisedSize of its stored tuple (whose 2 header bytes stand for its index in the
+ * chunk, up to 3). Counts no character: it runs for every channel of an import.
  */
-export function channelSize(ch: Channel, limit = 60_000): number {
-  // 400 covers the keys, ids, timestamps, numbers and punctuation of the fixed fields.
-  let n = 400 + ch.name.length + ch.url.length + (ch.blockedReason?.length ?? 0) +
-    (ch.extGrp?.length ?? 0);
-  for (const k in ch.attrs) n += k.length + ch.attrs[k].length + 8;
-  for (const [k, v] of ch.vlcOpts) n += k.length + v.length + 10;
-  for (const [k, v] of ch.kodiProps) n += k.length + v.length + 10;
-  for (const x of ch.extras) n += x.length + 4;
-  return n * 6 > limit ? JSON.stringify(ch).length : n;
+export function channelSize(ch: Channel): number {
+  return maxSerialisedSize(encode(ch));
+}
+
+/**
+ * Whether a channel cannot be stored even in a chunk of its own (over KV's 64 KiB value limit),
+ * measured by serialising it only when its `size` (channelSize) says it might.
+ */
+export function channelTooLarge(ch: Channel, size = channelSize(ch)): boolean {
+  return size > CHUNK_BYTES && valueSize(encodeChunk([ch])) > MAX_VALUE_BYTES;
 }
 
 /**
@@ -200,7 +211,6 @@ export class ChunkWriter {
   #flush(): Promise<void> {
     const chunk = this.#chunk;
     if (!chunk.length) return DONE;
-    const bytes = this.#bytes;
     this.#chunk = [];
     this.#bytes = 0;
     const start = this.#written;
@@ -209,7 +219,7 @@ export class ChunkWriter {
     return this.#writer.set(
       channelChunkKey(this.#playlistId, this.#generation, chunk[0].seq),
       encodeChunk(chunk),
-      bytes,
+      chunkName(this.#playlistId, chunk),
     );
   }
   /** Writes what is queued and waits for every commit. */
@@ -220,6 +230,13 @@ export class ChunkWriter {
 }
 
 const DONE = Promise.resolve();
+
+/** A chunk in an error message: its channels' seqs, first name and playlist. */
+function chunkName(playlistId: string, chunk: Channel[]): string {
+  const first = chunk[0];
+  return `the channels ${first.seq} to ${chunk.at(-1)!.seq} ("${first.name.slice(0, 60)}", ...) ` +
+    `of playlist ${playlistId}`;
+}
 
 /** The chunks `ChunkWriter` made of `channels` (seq order). */
 export function chunkSpans(channels: Channel[]): ChunkSpan[] {
@@ -387,9 +404,10 @@ async function patchInChunks(
       const firstSeqs: number[] = [];
       const batch: Map<string, Channel>[] = [];
       const batchIds: Set<string>[] = [];
-      let bytes = 0;
-      while (i < chunks.length && batch.length < 90 && bytes < 400_000) {
-        const { entry, ids: inChunk } = chunks[i++];
+      // The playlist's key checked once, the counter's summed (a key set counts twice).
+      let bytes = keySize(pEntry.key) + 2 * keySize(channelEditsKey(playlistId)) + 8;
+      while (i < chunks.length && batch.length < 90) {
+        const { entry, ids: inChunk } = chunks[i];
         const done = new Map<string, Channel>();
         const next = entry.value.map((c) => {
           if (!inChunk.has(c.id)) return c;
@@ -397,8 +415,13 @@ async function patchInChunks(
           done.set(c.id, n);
           return n;
         });
-        for (const c of next) bytes += channelSize(c);
-        op.check(entry).set(entry.key, encodeChunk(next));
+        const value = encodeChunk(next);
+        // A chunk's key is checked and set: it counts three times.
+        const size = 3 * keySize(entry.key) + maxValueSize(value);
+        if (batch.length && bytes + size > MAX_COMMIT_BYTES) break;
+        i++;
+        bytes += size;
+        op.check(entry).set(entry.key, value);
         firstSeqs.push(Number(entry.key.at(-1)));
         batch.push(done);
         batchIds.push(inChunk);

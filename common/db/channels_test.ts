@@ -3,8 +3,14 @@ import { serveLocal, testConfig, waitFor } from "../../testing/harness.ts";
 import { startImport } from "../import/playlist_import.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Channel } from "../schemas.ts";
+import { MAX_VALUE_BYTES, valueSize } from "../kv/size.ts";
 import {
   bulkPatchChannels,
+  channelSize,
+  channelTooLarge,
+  chunkSpans,
+  ChunkWriter,
+  listGeneration,
   listPlaylistChannels,
   migrateChannelsToChunks,
   patchChannels,
@@ -154,5 +160,64 @@ Deno.test("channels stored one per key move into chunks once", opts, async () =>
   } finally {
     kv.close();
     await up.close();
+  }
+});
+
+function channel(seq: number, name: string): Channel {
+  return {
+    id: `01JABCDEFGHJKMNPQRST${String(seq).padStart(6, "0")}`,
+    playlistId: "01JABCDEFGHJKMNPQRSTVWXYZ0",
+    groupId: "01JABCDEFGHJKMNPQRSTVWXYZ1",
+    seq,
+    name,
+    url: `http://example.invalid/${seq}.m3u8`,
+    duration: -1,
+    attrs: { "tvg-id": `c${seq}`, "group-title": "Новости" },
+    vlcOpts: [],
+    kodiProps: [],
+    extras: [],
+    enabled: true,
+    keepStatus: false,
+    missing: false,
+    blockedReason: null,
+    firstSeenAt: "2026-01-05T00:00:00.000Z",
+    lastSeenAt: "2026-01-05T00:00:00.000Z",
+  };
+}
+
+Deno.test("chunks stay under 64 KiB by measurement, whatever the script", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const scripts = ["東京のニュース", "北京新闻", "Ειδήσεις", "Новости", "News"];
+    const channels = Array.from(
+      { length: 400 },
+      (_, i) => channel(i, `${i} ${scripts[i % 5].repeat(1 + (i * 37) % 120)}`),
+    );
+    // Over the chunk budget by its bound (two bytes a character), under the limit measured.
+    channels[150] = channel(150, "x".repeat(40_000));
+    equal(channelSize(channels[150]) > 64_000, true);
+    equal(channelTooLarge(channels[150]), false);
+    // Over the limit: text over U+00FF, or ASCII cut out of it (held two bytes a character).
+    equal(channelTooLarge(channel(0, "频".repeat(40_000))), true);
+    const cut = `频${"x".repeat(40_000)}`.slice(1);
+    equal(channelTooLarge(channel(0, cut)), true);
+
+    const writer = new ChunkWriter(kv, "01JABCDEFGHJKMNPQRSTVWXYZ0", "01JGENERATION0000000000000");
+    for (const c of channels) await writer.add(c, channelSize(c));
+    await writer.close();
+    deepEqual(writer.spans, chunkSpans(channels));
+    const alone = writer.spans.find((s) => s.start === 150);
+    deepEqual(alone && alone.end, 151);
+    const stored = await listGeneration(
+      kv,
+      "01JABCDEFGHJKMNPQRSTVWXYZ0",
+      "01JGENERATION0000000000000",
+    );
+    deepEqual(stored, channels);
+    for await (const e of kv.list({ prefix: ["channel_chunks"] })) {
+      equal(valueSize(e.value) <= MAX_VALUE_BYTES, true);
+    }
+  } finally {
+    kv.close();
   }
 });

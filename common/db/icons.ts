@@ -2,11 +2,12 @@
 import { sha256Hex } from "../auth/password.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { Icon } from "../icons/types.ts";
+import { keySize, MAX_COMMIT_BYTES, maxValueSize } from "../kv/size.ts";
 import { createWithIndexes, listValues, updateChecked } from "./_store.ts";
 import { iconKey, iconsBySourceKey, iconsPrefix } from "./keys.ts";
 import { bump } from "../kv/revisions.ts";
 
-/** Creates per atomic commit: each checks two keys and KV allows 100 checks a commit. */
+/** Most creates per atomic commit: each checks two keys and KV allows 100 checks a commit. */
 const CREATE_BATCH = 40;
 
 /** Lists every icon, oldest first. */
@@ -34,8 +35,19 @@ export async function findIconBySource(kv: Deno.Kv, sourceUrl: string): Promise<
  */
 export async function createIcons(kv: Deno.Kv, icons: Icon[]): Promise<Icon[]> {
   const created: Icon[] = [];
-  for (let i = 0; i < icons.length; i += CREATE_BATCH) {
-    const batch = icons.slice(i, i + CREATE_BATCH);
+  // Each icon's two keys are checked and set (three times each), with the icon and its id.
+  const indexBytes = 3 * keySize(iconsBySourceKey("0".repeat(64)));
+  for (let i = 0; i < icons.length;) {
+    const batch: Icon[] = [];
+    let bytes = 0;
+    while (i < icons.length && batch.length < CREATE_BATCH) {
+      const { id } = icons[i];
+      const size = 3 * keySize(iconKey(id)) + maxValueSize(icons[i]) + indexBytes +
+        maxValueSize(id);
+      if (batch.length && bytes + size > MAX_COMMIT_BYTES) break;
+      batch.push(icons[i++]);
+      bytes += size;
+    }
     const hashes = await Promise.all(batch.map((icon) => sha256Hex(icon.sourceUrl)));
     const op = kv.atomic();
     batch.forEach((icon, n) => {

@@ -2,6 +2,7 @@
 import { ConflictError } from "../errors.ts";
 import { bump } from "../kv/revisions.ts";
 import type { ChannelOverride, GroupOverride } from "../schemas.ts";
+import { keySize, MAX_COMMIT_BYTES, maxValueSize } from "../kv/size.ts";
 import {
   channelOverrideKey,
   channelOverridesPrefix,
@@ -60,17 +61,27 @@ export async function readChannelOverrides(
 /**
  * Sets (or with no fields, clears) channel overrides, each checked against the version it was
  * read at: an override changed by someone else meanwhile raises ConflictError instead of being
- * overwritten. Up to 100 per atomic commit (KV's limit of checks).
+ * overwritten.
  */
 export async function setChannelOverrides(
   kv: Deno.Kv,
   overrides: [channelId: string, override: ChannelOverride, version: string | null][],
 ): Promise<void> {
-  for (let i = 0; i < overrides.length; i += 100) {
+  // Up to 90 per commit (KV allows 100 checks), fewer when their values are large.
+  let i = 0;
+  while (i < overrides.length) {
     const op = bump(kv.atomic(), "overrides");
-    for (const [id, o, version] of overrides.slice(i, i + 100)) {
+    let bytes = 0;
+    let n = 0;
+    while (i < overrides.length && n < 90) {
+      const [id, o, version] = overrides[i];
       const key = channelOverrideKey(id);
       const c = compact(o);
+      const size = 3 * keySize(key) + maxValueSize(c);
+      if (n && bytes + size > MAX_COMMIT_BYTES) break;
+      bytes += size;
+      n++;
+      i++;
       op.check({ key, versionstamp: version });
       if (Object.keys(c).length) op.set(key, c);
       else op.delete(key);

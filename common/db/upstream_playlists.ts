@@ -2,6 +2,7 @@
 import { ulid } from "ulid";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { UpstreamPlaylist, UpstreamPlaylistInput } from "../schemas.ts";
+import { keySize, MAX_KEY_BYTES } from "../kv/size.ts";
 import { createWithIndexes, deletePrefix, listValues, updateChecked } from "./_store.ts";
 import {
   channelEditLogPrefix,
@@ -97,7 +98,9 @@ export async function deleteUpstreamPlaylist(kv: Deno.Kv, id: string): Promise<v
     const e of kv.list<[string][]>({ prefix: channelsOfPlaylistPrefix(id) }, { batchSize: 500 })
   ) for (const t of e.value) channelIds.add(t[0]);
   const keys: Deno.KvKey[] = [
-    ...groups.flatMap((g) => [groupsByNameKey(id, g.name), groupOverrideKey(g.id)]),
+    // A name too long for a key never had an index entry (see the playlist import).
+    ...groups.map((g) => groupsByNameKey(id, g.name)).filter((k) => keySize(k) <= MAX_KEY_BYTES),
+    ...groups.map((g) => groupOverrideKey(g.id)),
     ...[...channelIds].map(channelOverrideKey),
   ];
   for (let i = 0; i < keys.length; i += 500) {

@@ -13,6 +13,7 @@ import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
 import { BatchWriter } from "../db/_store.ts";
 import { epgChannelKey, epgGenerationKey, epgKey, epgProgrammesKey } from "../db/keys.ts";
 import { bump } from "../kv/revisions.ts";
+import { MAX_VALUE_BYTES, maxSerialisedSize, maxValueSize, valueSize } from "../kv/size.ts";
 import {
   type GenerationMarker,
   GUIDES,
@@ -50,8 +51,12 @@ export interface EpgImportOptions {
 /** Guides run larger than playlists: the size cap is MAX_PLAYLIST_MB times this. */
 export const EPG_SIZE_FACTOR = 4;
 
-// V8 serialises a string as one or two bytes a character: count two to stay under 64 KiB.
-const PART_BYTES = 60_000;
+// Most bytes (maxSerialisedSize, two a character) of the programmes in one part: with the
+// part's own ~50, under KV's 64 KiB value limit.
+const PART_BYTES = 64_000;
+// What a programme adds to a part besides its xml: start and stop (9 bytes each) and an index
+// in each of the three arrays (up to 4 bytes each).
+const PROGRAMME_BYTES = 30;
 const BUFFER_BYTES = 32 * 1048576;
 const MAX_WARNINGS = 50;
 // Keys are limited to 2 KiB; a channel id is one part of a programme key.
@@ -145,7 +150,12 @@ async function importGeneration(
     const part = nextPart.get(g.key) ?? 0;
     nextPart.set(g.key, part + 1);
     const value: EpgProgrammePart = { starts: g.starts, stops: g.stops, xml: g.xml };
-    await writer.set(epgProgrammesKey(epg.id, generation, g.channel, g.day, part), value, g.bytes);
+    const date = new Date(g.day * DAY_MS).toISOString().slice(0, 10);
+    await writer.set(
+      epgProgrammesKey(epg.id, generation, g.channel, g.day, part),
+      value,
+      `the programmes of "${g.channel}" on ${date} (part ${part + 1})`,
+    );
     buffered -= g.bytes;
     // The queued write holds the old arrays: start new ones.
     g.starts = [];
@@ -167,11 +177,15 @@ async function importGeneration(
       warn(`Skipped a programme whose channel id is over ${MAX_CHANNEL_ID} characters long`);
       return;
     }
-    const size = p.xml.length * 2 + 32;
+    let size = maxSerialisedSize(p.xml) + PROGRAMME_BYTES;
     if (size > PART_BYTES) {
-      run.counts.skipped++;
-      warn(`Skipped a programme of "${p.channel}" at ${p.start}: its element is too large`);
-      return;
+      // The bound counts two bytes a character: measure it in a part of its own.
+      size = valueSize({ starts: [p.startMs], stops: [p.stopMs], xml: [p.xml] });
+      if (size > MAX_VALUE_BYTES) {
+        run.counts.skipped++;
+        warn(`Skipped a programme of "${p.channel}" at ${p.start}: its element is too large`);
+        return;
+      }
     }
     const day = Math.floor(p.startMs / DAY_MS);
     const key = `${p.channel}\u0000${day}`;
@@ -222,7 +236,7 @@ async function importGeneration(
         declared: true,
         programmes: c?.programmes ?? 0,
       };
-      if (JSON.stringify(rec).length > PART_BYTES / 2) {
+      if (recordTooLarge(rec)) {
         run.counts.skipped++;
         warn(`Skipped channel "${ch.id}": its element is too large`);
         return;
@@ -232,8 +246,15 @@ async function importGeneration(
       return;
     }
     // A repeated id: the first element wins; names, icons and URLs it lacks are added.
+    const { displayNames, icons, urls, xml } = c;
+    const before = { displayNames: [...displayNames], icons: [...icons], urls: [...urls], xml };
     if (mergeChannel(c, ch)) {
       c.xml = channelElementXml(c);
+      if (recordTooLarge(c)) {
+        Object.assign(c, before);
+        warn(`Skipped a repeated <channel id="${ch.id}">: merged, it would be too large`);
+        return;
+      }
       warn(`Merged repeated <channel id="${ch.id}"> into the first one`);
     }
   };
@@ -263,13 +284,21 @@ async function importGeneration(
     for (const g of groups.values()) await flush(g);
     let seq = 0;
     for (const c of channels.values()) {
-      await writer.set(epgChannelKey(epg.id, generation, seq++), c, JSON.stringify(c).length);
+      await writer.set(epgChannelKey(epg.id, generation, seq++), c, `guide channel "${c.id}"`);
     }
     await writer.close();
   } finally {
     source.close();
   }
   await save(true);
+}
+
+/**
+ * Whether a channel record is over KV's 64 KiB value limit (less room for its programme count to
+ * grow), measured by serialising it only when its bound says it may be.
+ */
+function recordTooLarge(rec: EpgChannelRecord): boolean {
+  return maxValueSize(rec) > MAX_VALUE_BYTES - 8 && valueSize(rec) > MAX_VALUE_BYTES - 8;
 }
 
 function mergeChannel(c: EpgChannelRecord, ch: XmltvChannel): boolean {

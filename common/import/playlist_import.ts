@@ -13,8 +13,10 @@ import { ulid } from "ulid";
 import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
 import type { Channel, Group, ImportRun, UpstreamPlaylist } from "../schemas.ts";
 import { BatchWriter, deletePrefix, listValues } from "../db/_store.ts";
+import { keySize, MAX_KEY_BYTES } from "../kv/size.ts";
 import {
   channelSize,
+  channelTooLarge,
   chunkSpans,
   ChunkWriter,
   encodeChunk,
@@ -124,9 +126,6 @@ export async function startImport(
     },
   });
 }
-
-/** A channel whose JSON is larger than this is skipped (KV values are capped at 64 KiB). */
-const MAX_CHANNEL_JSON = 60_000;
 
 function groupNameOf(e: M3uEntry): string {
   return (e.attrs["group-title"] ?? "").trim() || (e.extGrp ?? "").trim() || UNGROUPED;
@@ -239,8 +238,9 @@ async function importGeneration(
         // A URL that is not a network URL is never enabled, whatever else says so.
         if (!isNetworkUrl(ch.url)) ch.enabled = false;
         if (ch.blockedReason && !ch.enabled) run.counts.disabledByRule++;
+        // A channel over KV's 64 KiB value limit even alone in a chunk is skipped.
         const size = channelSize(ch);
-        if (size > MAX_CHANNEL_JSON) {
+        if (channelTooLarge(ch, size)) {
           run.warnings.length < 50 && run.warnings.push(
             `Skipped "${e.name.slice(0, 80)}" at line ${e.line}: its entry is too large`,
           );
@@ -327,8 +327,11 @@ async function switchGeneration(
   const isNew = new Set(next.newGroups.map((g) => g.id));
   for (const g of next.groups) {
     if (!isNew.has(g.id)) continue;
-    await writer.set(groupKey(playlist.id, g.id), g, 300);
-    await writer.set(groupsByNameKey(playlist.id, g.name), g.id, 100);
+    const what = `group "${g.name.slice(0, 80)}"`;
+    await writer.set(groupKey(playlist.id, g.id), g, what);
+    // A name too long for a key (2 KiB of UTF-8) has no index entry; nothing looks one up.
+    const byName = groupsByNameKey(playlist.id, g.name);
+    if (keySize(byName) <= MAX_KEY_BYTES) await writer.set(byName, g.id, what);
   }
   await writer.close();
   await markPresentGroups(kv, playlist.id, next.groups.filter((g) => !isNew.has(g.id)));
@@ -450,12 +453,10 @@ async function carryEdits(
     }
     if (!changed) continue;
     const chunk = channels.slice(span.start, span.end);
-    let bytes = 0;
-    for (const c of chunk) bytes += channelSize(c);
     await writer.set(
       channelChunkKey(playlist.id, generation, span.firstSeq),
       encodeChunk(chunk),
-      bytes,
+      `the channels ${chunk[0].seq} to ${chunk.at(-1)!.seq} of playlist "${playlist.name}"`,
     );
   }
   await writer.close();
