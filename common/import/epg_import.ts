@@ -4,7 +4,8 @@
  * atomic batches, then switches the guide to it in one commit. A failed run leaves the previous
  * generation in place. Programmes are grouped per channel and UTC day of their start, so a
  * 600,000-programme guide costs some 25,000 KV writes, not 600,000; a channel-day larger than
- * one KV value (64 KiB) is split into parts. Memory stays flat: channel-days are buffered up to
+ * one KV value (64 KiB) is split into parts. Each part holds ready XML and its deflate
+ * (common/xmltv/programme_parts.ts), so serving a guide is a concatenation. Memory stays flat: channel-days are buffered up to
  * BUFFER_BYTES and the least recently touched ones are written out first.
  */
 import { ulid } from "ulid";
@@ -25,7 +26,14 @@ import {
 } from "../db/keys.ts";
 import { parseXmltvStream, type XmltvChannel, type XmltvProgramme } from "../xmltv/parser.ts";
 import type { Epg, EpgImportRun } from "../xmltv/schemas.ts";
-import { DAY_MS, type EpgChannelRecord, type EpgProgrammePart } from "../xmltv/store.ts";
+import {
+  buildProgrammeParts,
+  partBound,
+  partSize,
+  programmeBytes,
+  type ProgrammeRun,
+} from "../xmltv/programme_parts.ts";
+import { DAY_MS, type EpgChannelRecord } from "../xmltv/store.ts";
 import { channelElementXml } from "../xmltv/writer.ts";
 import { acquireRun, type RunLease, userAgentFor } from "./_run.ts";
 import { openSource } from "./source.ts";
@@ -123,7 +131,7 @@ async function runImport(
   return run;
 }
 
-interface DayGroup extends EpgProgrammePart {
+interface DayGroup extends ProgrammeRun {
   channel: string;
   day: number;
   key: string;
@@ -164,12 +172,16 @@ async function importGeneration(
 
   const flush = async (g: DayGroup) => {
     if (!g.starts.length) return;
-    const part = nextPart.get(g.key) ?? 0;
-    nextPart.set(g.key, part + 1);
-    const value: EpgProgrammePart = { starts: g.starts, stops: g.stops, xml: g.xml };
-    await writer.set(epgProgrammesKey(epg.id, generation, g.channel, g.day, part), value, g.bytes);
+    // Ready XML in both encodings, so rendering a guide is a concatenation (programme_parts.ts).
+    const parts = buildProgrammeParts(g.channel, g, PART_BYTES);
+    let part = nextPart.get(g.key) ?? 0;
+    nextPart.set(g.key, part + parts.length);
     buffered -= g.bytes;
-    // The queued write holds the old arrays: start new ones.
+    for (const value of parts) {
+      const key = epgProgrammesKey(epg.id, generation, g.channel, g.day, part++);
+      await writer.set(key, value, partSize(value));
+    }
+    // Later programmes of this channel-day go to the next part.
     g.starts = [];
     g.stops = [];
     g.xml = [];
@@ -190,7 +202,9 @@ async function importGeneration(
       return;
     }
     const size = p.xml.length * 2 + 32;
-    if (size > PART_BYTES) {
+    // Stored as UTF-8 (up to 3 bytes a UTF-16 unit) beside its deflate: measure the long ones.
+    const mayNotFit = partBound(3 * (p.xml.length + 6 * p.channel.length + 32), 1) > PART_BYTES;
+    if (mayNotFit && partBound(programmeBytes(p.channel, p.xml), 1) > PART_BYTES) {
       run.counts.skipped++;
       warn(`Skipped a programme of "${p.channel}" at ${p.start}: its element is too large`);
       return;
