@@ -8,7 +8,10 @@
  */
 import { constants, crc32, deflateRawSync } from "node:zlib";
 
-/** zlib level of stored pieces: 6 (zlib's default) compresses XML 25% better than 1 at half the speed. */
+/**
+ * zlib level of pieces: 6, zlib's default. On the real guides in testdata, parts deflated at
+ * level 1 come out 38% larger, at level 3 3% larger; 6 takes some 0.1 s per 12 MB of XML here.
+ */
 export const DEFLATE_LEVEL = 6;
 
 /** Header of a gzip member: deflate, no flags, no time, unknown OS (RFC 1952 §2.3). */

@@ -98,40 +98,49 @@ export function buildProgrammeParts(
 ): EpgProgrammePart[] {
   // Array.prototype.sort is stable: equal starts keep file order.
   const order = run.starts.map((_, i) => i).sort((a, b) => run.starts[a] - run.starts[b]);
-  const open = programmeOpen(channel);
+  const open = encoder.encode(programmeOpen(channel));
   const out: EpgProgrammePart[] = [];
-  let buf = new Uint8Array(8192);
+  let buf = new Uint8Array(16_384);
   let len = 0;
   let starts: number[] = [];
   let stops: (number | null)[] = [];
   let ends: number[] = [];
-  const close = () => {
-    const xml = buf.slice(0, len);
-    out.push({ starts, stops, ends, xml, deflated: deflatePiece(xml) });
-    len = 0;
-    starts = [];
-    stops = [];
-    ends = [];
-  };
   let last = NaN;
   for (const i of order) {
     if (run.starts[i] === last) continue;
     last = run.starts[i];
-    const text = open + run.xml[i].slice(PROGRAMME_OPEN.length) + "\n";
-    const bytes = encoder.encode(text);
-    if (starts.length && partBound(len + bytes.length, starts.length + 1) > maxBytes) close();
-    if (len + bytes.length > buf.length) {
-      const grown = new Uint8Array(Math.max(buf.length * 2, len + bytes.length));
+    // Written in place: the label, the element after its name, a newline.
+    const rest = run.xml[i].slice(PROGRAMME_OPEN.length);
+    const most = open.length + rest.length * 3 + 1;
+    if (len + most > buf.length) {
+      const grown = new Uint8Array(Math.max(buf.length * 2, len + most));
       grown.set(buf.subarray(0, len));
       buf = grown;
     }
-    buf.set(bytes, len);
-    len += bytes.length;
+    const at = len;
+    buf.set(open, at);
+    let end = at + open.length;
+    end += encoder.encodeInto(rest, buf.subarray(end)).written;
+    buf[end++] = 10;
+    if (starts.length && partBound(end, starts.length + 1) > maxBytes) {
+      // This element opens the next part.
+      const xml = buf.slice(0, at);
+      out.push({ starts, stops, ends, xml, deflated: deflatePiece(xml) });
+      buf.copyWithin(0, at, end);
+      end -= at;
+      starts = [];
+      stops = [];
+      ends = [];
+    }
+    len = end;
     starts.push(run.starts[i]);
     stops.push(run.stops[i]);
     ends.push(len);
   }
-  if (starts.length) close();
+  if (starts.length) {
+    const xml = buf.slice(0, len);
+    out.push({ starts, stops, ends, xml, deflated: deflatePiece(xml) });
+  }
   return out;
 }
 
