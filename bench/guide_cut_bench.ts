@@ -2,9 +2,9 @@
  * The guide of a 500-channel downstream playlist cut from a generated 300 MB guide (3,000
  * channels, 600,000 programmes) imported through the API: time per request when the guide must
  * be rendered (right after a change), 4 s after a change (the background render should have
- * finished) and from the cache, each without and with `Accept-Encoding: gzip`, beside the time
- * to fetch the whole upstream guide from the same manager. `--scale=0.2` shrinks the guide and
- * the playlist for a quick run.
+ * finished), from the cache and for a new playlist (nothing rendered before), each without and
+ * with `Accept-Encoding: gzip`, beside the time to fetch the whole upstream guide from the same
+ * manager. `--scale=0.2` shrinks the guide and the playlist for a quick run.
  */
 import { generateGuide } from "./_epg_data.ts";
 import { spawnManager } from "./import_bench.ts";
@@ -186,6 +186,20 @@ export async function benchGuideCut(
       const cached = [];
       for (let i = 0; i < 10; i++) cached.push(await timed(guideUrl, gzip));
       rows.push(row(`500-channel guide, ${enc}, from the cache`, cached));
+    }
+    for (const gzip of [false, true]) {
+      const enc = gzip ? "gzip" : "identity";
+      // A playlist never rendered: every stored part is read from KV (as after a guide import).
+      const cold = [];
+      for (let i = 0; i < 3; i++) {
+        const n = await manager.api<{ guideUrl: string }>("POST", "/api/v1/downstream-playlists", {
+          ...input,
+          name: `Cold ${enc} ${i}`,
+        });
+        const u = new URL(n.guideUrl);
+        cold.push(await timed(`${manager.base}${u.pathname}${u.search}`, gzip));
+      }
+      rows.push(row(`500-channel guide, ${enc}, first request of a new playlist`, cold));
     }
     for (const gzip of [false, true]) {
       const enc = gzip ? "gzip" : "identity";
