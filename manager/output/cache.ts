@@ -103,6 +103,8 @@ export interface OutputKind {
   build(id: string, previous: Rendered | null): Promise<Rendered | null>;
   /** an output older than this is rendered again even without a change (a moving time window) */
   maxAgeMs?: number;
+  /** how long after its last request a change renders it again in the background (1 hour) */
+  warmForMs?: number;
 }
 
 interface Entry {
@@ -114,8 +116,9 @@ interface Entry {
 /**
  * Rendered outputs by kind and id, each valid while the change feed's stamps of its topics are
  * the ones it was rendered from. Renders are looked up by id and made from current data, never
- * from a closure captured before a change. Outputs asked for in the last hour are rendered again
- * in the background shortly after a change, so devices polling them get cached bytes.
+ * from a closure captured before a change. Outputs asked for in the last hour (or their kind's
+ * warmForMs) are rendered again in the background shortly after a change, in the encodings last
+ * asked for, so devices polling them get cached bytes.
  */
 export class OutputCache {
   #feed: ChangeFeed;
@@ -188,13 +191,13 @@ export class OutputCache {
     const now = Date.now();
     for (const [key, usedAt] of this.#recent) {
       if (this.#closed) return;
-      if (now - usedAt > WARM_WINDOW_MS) {
-        this.#recent.delete(key);
-        continue;
-      }
       const at = key.indexOf(":");
       const kind = key.slice(0, at);
       const id = key.slice(at + 1);
+      if (now - usedAt > (this.#kinds[kind].warmForMs ?? WARM_WINDOW_MS)) {
+        this.#recent.delete(key);
+        continue;
+      }
       try {
         const before = this.#entries.get(key)?.rendered;
         const out = await this.#fetch(kind, id);

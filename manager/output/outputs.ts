@@ -22,11 +22,14 @@ const TOPICS: Topic[] = ["downstreams", "channels", "overrides", "guides", "prox
 export function outputKinds(deps: ManagerDeps): Record<string, OutputKind> {
   return {
     m3u: { topics: TOPICS, build: (id) => withPlaylist(deps, id, (p) => renderPlaylist(deps, p)) },
-    // The guide's window moves with the clock: rendered again after 30 minutes.
+    // The guide's window moves with the clock: rendered again after 30 minutes. Devices load a
+    // guide far less often than a playlist (many once a day), and a render after a guide import
+    // reads every part anew: kept ready for a day after the last request.
     guide: {
       topics: TOPICS,
       build: (id, previous) => withPlaylist(deps, id, (p) => renderGuide(deps, p, previous)),
       maxAgeMs: 30 * 60_000,
+      warmForMs: 25 * 3_600_000,
     },
   };
 }
