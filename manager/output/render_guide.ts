@@ -198,5 +198,7 @@ function gzipOf(body: Uint8Array[], runs: (Uint8Array | Run)[], memo: GuideMemo)
     }
     return deflated;
   });
-  return spliceGzip(body, pieces);
+  // One buffer: made once a render, served many times, and a few thousand small chunks cost
+  // more to send than this copy does.
+  return [joinChunks(spliceGzip(body, pieces))];
 }
