@@ -4,16 +4,18 @@
  * atomic batches, then switches the guide to it in one commit. A failed run leaves the previous
  * generation in place. Programmes are grouped per channel and UTC day of their start, so a
  * 600,000-programme guide costs some 25,000 KV writes, not 600,000; a channel-day larger than
- * one KV value (64 KiB) is split into parts. Memory stays flat: channel-days are buffered up to
- * BUFFER_BYTES and the least recently touched ones are written out first. The run's lease,
- * its reconciliation after a crash and the collection of old generations are common/sources/.
+ * one KV value (64 KiB) is split into parts. Each part holds ready XML and its deflate
+ * (common/xmltv/programme_parts.ts), so serving a guide is a concatenation. Memory stays flat:
+ * channel-days are buffered up to BUFFER_BYTES and the least recently touched ones are written
+ * out first. The run's lease, its reconciliation after a crash and the collection of old
+ * generations are common/sources/.
  */
 import { ulid } from "ulid";
 import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
 import { BatchWriter } from "../db/_store.ts";
 import { epgChannelKey, epgGenerationKey, epgKey, epgProgrammesKey } from "../db/keys.ts";
 import { bump } from "../kv/revisions.ts";
-import { MAX_VALUE_BYTES, maxSerialisedSize, maxValueSize, valueSize } from "../kv/size.ts";
+import { MAX_VALUE_BYTES, maxValueSize, valueSize } from "../kv/size.ts";
 import {
   type GenerationMarker,
   GUIDES,
@@ -23,7 +25,13 @@ import {
 } from "../sources/mod.ts";
 import { parseXmltvStream, type XmltvChannel, type XmltvProgramme } from "../xmltv/parser.ts";
 import type { Epg, EpgImportRun } from "../xmltv/schemas.ts";
-import { DAY_MS, type EpgChannelRecord, type EpgProgrammePart } from "../xmltv/store.ts";
+import {
+  buildProgrammeParts,
+  partBound,
+  programmeBytes,
+  type ProgrammeRun,
+} from "../xmltv/programme_parts.ts";
+import { DAY_MS, type EpgChannelRecord } from "../xmltv/store.ts";
 import { channelElementXml } from "../xmltv/writer.ts";
 import { userAgentFor } from "../db/user_agents.ts";
 import { openSource } from "./source.ts";
@@ -51,12 +59,9 @@ export interface EpgImportOptions {
 /** Guides run larger than playlists: the size cap is MAX_PLAYLIST_MB times this. */
 export const EPG_SIZE_FACTOR = 4;
 
-// Most bytes (maxSerialisedSize, two a character) of the programmes in one part: with the
-// part's own ~50, under KV's 64 KiB value limit.
-const PART_BYTES = 64_000;
-// What a programme adds to a part besides its xml: start and stop (9 bytes each) and an index
-// in each of the three arrays (up to 4 bytes each).
-const PROGRAMME_BYTES = 30;
+// Most bytes of one stored part (its UTF-8 XML, deflate and times; programme_parts.ts measures
+// them): under KV's 64 KiB value limit with room for the record's own framing.
+const PART_BYTES = 60_000;
 const BUFFER_BYTES = 32 * 1048576;
 const MAX_WARNINGS = 50;
 // Keys are limited to 2 KiB; a channel id is one part of a programme key.
@@ -105,7 +110,7 @@ export async function startEpgImport(
   });
 }
 
-interface DayGroup extends EpgProgrammePart {
+interface DayGroup extends ProgrammeRun {
   channel: string;
   day: number;
   key: string;
@@ -147,17 +152,17 @@ async function importGeneration(
 
   const flush = async (g: DayGroup) => {
     if (!g.starts.length) return;
-    const part = nextPart.get(g.key) ?? 0;
-    nextPart.set(g.key, part + 1);
-    const value: EpgProgrammePart = { starts: g.starts, stops: g.stops, xml: g.xml };
+    // Ready XML in both encodings, so rendering a guide is a concatenation (programme_parts.ts).
+    const parts = buildProgrammeParts(g.channel, g, PART_BYTES);
+    let part = nextPart.get(g.key) ?? 0;
+    nextPart.set(g.key, part + parts.length);
     const date = new Date(g.day * DAY_MS).toISOString().slice(0, 10);
-    await writer.set(
-      epgProgrammesKey(epg.id, generation, g.channel, g.day, part),
-      value,
-      `the programmes of "${g.channel}" on ${date} (part ${part + 1})`,
-    );
     buffered -= g.bytes;
-    // The queued write holds the old arrays: start new ones.
+    for (const value of parts) {
+      const key = epgProgrammesKey(epg.id, generation, g.channel, g.day, part++);
+      await writer.set(key, value, `the programmes of "${g.channel}" on ${date} (part ${part})`);
+    }
+    // Later programmes of this channel-day go to the next part.
     g.starts = [];
     g.stops = [];
     g.xml = [];
@@ -177,15 +182,13 @@ async function importGeneration(
       warn(`Skipped a programme whose channel id is over ${MAX_CHANNEL_ID} characters long`);
       return;
     }
-    let size = maxSerialisedSize(p.xml) + PROGRAMME_BYTES;
-    if (size > PART_BYTES) {
-      // The bound counts two bytes a character: measure it in a part of its own.
-      size = valueSize({ starts: [p.startMs], stops: [p.stopMs], xml: [p.xml] });
-      if (size > MAX_VALUE_BYTES) {
-        run.counts.skipped++;
-        warn(`Skipped a programme of "${p.channel}" at ${p.start}: its element is too large`);
-        return;
-      }
+    const size = p.xml.length * 2 + 32;
+    // Stored as UTF-8 (up to 3 bytes a UTF-16 unit) beside its deflate: measure the long ones.
+    const mayNotFit = partBound(3 * (p.xml.length + 6 * p.channel.length + 32), 1) > PART_BYTES;
+    if (mayNotFit && partBound(programmeBytes(p.channel, p.xml), 1) > PART_BYTES) {
+      run.counts.skipped++;
+      warn(`Skipped a programme of "${p.channel}" at ${p.start}: its element is too large`);
+      return;
     }
     const day = Math.floor(p.startMs / DAY_MS);
     const key = `${p.channel}\u0000${day}`;

@@ -265,6 +265,31 @@ Deno.test(
 );
 
 Deno.test(
+  "startEpgImport() measures long programmes in UTF-8 and skips one too large for a KV value",
+  async () => {
+    const t = await setup();
+    try {
+      // Three UTF-8 bytes a character: 5,000 fit in a part with their deflate, 12,000 do not.
+      const doc = '<tv><channel id="jp"><display-name>JP</display-name></channel>' +
+        `<programme start="20260105000000 +0000" channel="jp"><title>Short</title>` +
+        `<desc>${"東".repeat(5_000)}</desc></programme>` +
+        `<programme start="20260105010000 +0000" channel="jp"><title>Long</title>` +
+        `<desc>${"京".repeat(12_000)}</desc></programme></tv>`;
+      await Deno.writeTextFile(`${t.config.dataDir}/jp.xml`, doc);
+      const epg = await t.epg({ path: "jp.xml" });
+      const run = await t.importOnce(epg.id);
+      equal(run.status, "ok", run.error ?? "");
+      deepEqual(run.counts, { channels: 1, programmes: 1, skipped: 1 });
+      match(run.warnings.join("\n"), /Skipped a programme of "jp" at 20260105010000 \+0000/);
+      const xml = await text(programmesXml(t.kv, await getEpg(t.kv, epg.id), "jp", "jp", 0, 1e15));
+      match(xml, /^<programme channel="jp" start="20260105000000 \+0000"><title>Short</);
+    } finally {
+      await t.close();
+    }
+  },
+);
+
+Deno.test(
   "startEpgImport() replaces the generation and collects the old one",
   opts,
   async () => {

@@ -6,9 +6,23 @@
 import { epgChannelsPrefix, epgProgrammesKey } from "../db/keys.ts";
 import type { XmltvDisplayName } from "./parser.ts";
 import type { Epg } from "./schemas.ts";
-import { guideFooter, guideHeader, programmeWithChannel, rewriteIcons } from "./writer.ts";
+import {
+  daySlices,
+  type EpgProgrammePart,
+  type NamedPart,
+  type ProgrammeSlice,
+  type ProgrammeWindow,
+  readPart,
+} from "./programme_parts.ts";
+import { guideFooter, guideHeader, rewriteIcons } from "./writer.ts";
 
 export { channelXml, guideFooter, guideHeader } from "./writer.ts";
+export type {
+  EpgProgrammePart,
+  NamedPart,
+  ProgrammeSlice,
+  ProgrammeWindow,
+} from "./programme_parts.ts";
 
 /** A channel of a guide generation as stored (file order, repeated ids merged into the first). */
 export interface EpgChannelRecord {
@@ -21,16 +35,6 @@ export interface EpgChannelRecord {
   /** false for ids that programmes name but no `<channel>` element declares */
   declared: boolean;
   programmes: number;
-}
-
-/**
- * Programmes of one guide channel that start on one UTC day (or a part of them): parallel
- * arrays, in file order; `xml` is canonical `<programme>` text without its channel attribute.
- */
-export interface EpgProgrammePart {
-  starts: number[];
-  stops: (number | null)[];
-  xml: string[];
 }
 
 /** Milliseconds in a day: programmes are grouped by the UTC day of their start. */
@@ -62,13 +66,61 @@ export async function listEpgChannels(kv: Deno.Kv, epg: Epg): Promise<EpgChannel
   return out;
 }
 
+/** The days whose stored parts can hold programmes of a window: from the day before fromMs. */
+export function windowDays(fromMs: number, toMs: number): { firstDay: number; lastDay: number } {
+  // Keys take finite numbers only; ±1e9 days lie far outside any guide.
+  return {
+    firstDay: Number.isFinite(fromMs) ? Math.floor(fromMs / DAY_MS) - 1 : -1e9,
+    lastDay: Number.isFinite(toMs) ? Math.floor((toMs - 1) / DAY_MS) : 1e9,
+  };
+}
+
+/** The stored parts of one channel of a guide's current generation, by day, from firstDay to lastDay. */
+export async function readProgrammeDays(
+  kv: Deno.Kv,
+  epg: Epg,
+  channelId: string,
+  days: { firstDay: number; lastDay: number },
+): Promise<{ day: number; parts: NamedPart[] }[]> {
+  const out: { day: number; parts: NamedPart[] }[] = [];
+  const generation = epg.generation;
+  if (!generation || days.lastDay < days.firstDay) return out;
+  const it = kv.list<EpgProgrammePart>({
+    start: epgProgrammesKey(epg.id, generation, channelId, days.firstDay, 0),
+    end: epgProgrammesKey(epg.id, generation, channelId, days.lastDay + 1, 0),
+  }, { batchSize: 100 });
+  for await (const e of it) {
+    const day = e.key[4] as number;
+    if (out[out.length - 1]?.day !== day) out.push({ day, parts: [] });
+    const id = `${day}.${e.key[5] as number}`;
+    for (const part of readPart(channelId, e.value)) out[out.length - 1].parts.push({ part, id });
+  }
+  return out;
+}
+
+/**
+ * The programmes of one guide channel in a window, labelled channel="outId", in start order, as
+ * slices of stored bytes ready to concatenate (see daySlices). Programmes are found by the day
+ * they start on, from the day before fromMs: one that started earlier and runs past a whole day
+ * is missed.
+ */
+export async function programmeSlices(
+  kv: Deno.Kv,
+  epg: Epg,
+  channelId: string,
+  w: ProgrammeWindow,
+): Promise<ProgrammeSlice[]> {
+  if (!(w.toMs > w.fromMs)) return [];
+  const days = await readProgrammeDays(kv, epg, channelId, windowDays(w.fromMs, w.toMs));
+  return days.flatMap((d) => daySlices(channelId, d.parts, w));
+}
+
 /**
  * `<programme>` elements of one guide channel whose stop > fromMs and start < toMs (no stop:
  * fromMs <= start < toMs), re-emitted with channel="outId", in start order, as XML text chunks
- * (one a day, each element followed by a newline). Programmes are found by the day they start
- * on, from the day before fromMs: one that started earlier and runs past a whole day is missed.
+ * (one a stored part, each element followed by a newline).
  */
-export function programmesXml(
+export async function* programmesXml(
   kv: Deno.Kv,
   epg: Epg,
   channelId: string,
@@ -76,65 +128,10 @@ export function programmesXml(
   fromMs: number,
   toMs: number,
 ): AsyncGenerator<string> {
-  return programmeChunks(kv, epg, channelId, { outId, fromMs, toMs });
-}
-
-async function* programmeChunks(
-  kv: Deno.Kv,
-  epg: Epg,
-  channelId: string,
-  o: { outId: string; fromMs: number; toMs: number; iconUrl?: (src: string) => string },
-): AsyncGenerator<string> {
-  const generation = epg.generation;
-  if (!generation || !(o.toMs > o.fromMs)) return;
-  // Keys take finite numbers only; ±1e9 days lie far outside any guide.
-  const firstDay = Number.isFinite(o.fromMs) ? Math.floor(o.fromMs / DAY_MS) - 1 : -1e9;
-  const lastDay = Number.isFinite(o.toMs) ? Math.floor((o.toMs - 1) / DAY_MS) : 1e9;
-  const it = kv.list<EpgProgrammePart>({
-    start: epgProgrammesKey(epg.id, generation, channelId, firstDay, 0),
-    end: epgProgrammesKey(epg.id, generation, channelId, lastDay + 1, 0),
-  }, { batchSize: 100 });
-  let day: number | null = null;
-  let parts: EpgProgrammePart[] = [];
-  for await (const e of it) {
-    const d = e.key[4] as number;
-    if (d !== day && parts.length) {
-      const chunk = dayChunk(parts, o);
-      if (chunk) yield chunk;
-      parts = [];
-    }
-    day = d;
-    parts.push(e.value);
+  const decoder = new TextDecoder();
+  for (const s of await programmeSlices(kv, epg, channelId, { outId, fromMs, toMs })) {
+    yield decoder.decode(s.xml);
   }
-  if (parts.length) {
-    const chunk = dayChunk(parts, o);
-    if (chunk) yield chunk;
-  }
-}
-
-function dayChunk(
-  parts: EpgProgrammePart[],
-  o: { outId: string; fromMs: number; toMs: number; iconUrl?: (src: string) => string },
-): string {
-  const rows: { start: number; stop: number | null; xml: string }[] = [];
-  for (const p of parts) {
-    for (let i = 0; i < p.starts.length; i++) {
-      const start = p.starts[i];
-      const stop = p.stops[i];
-      if (start >= o.toMs || (stop === null ? start < o.fromMs : stop <= o.fromMs)) continue;
-      rows.push({ start, stop, xml: p.xml[i] });
-    }
-  }
-  // Parts hold file order; a stable sort keeps the first of two programmes with one start.
-  rows.sort((a, b) => a.start - b.start);
-  let out = "";
-  let last = NaN;
-  for (const r of rows) {
-    if (r.start === last) continue;
-    last = r.start;
-    out += programmeWithChannel(r.xml, o.outId) + "\n";
-  }
-  return o.iconUrl ? rewriteIcons(out, o.iconUrl) : out;
 }
 
 /** The whole upstream guide from storage, with each icon src passed through iconUrl (for the icon cache). */
@@ -144,6 +141,7 @@ export async function* wholeGuideXml(
   iconUrl: (src: string) => string,
 ): AsyncGenerator<string> {
   yield guideHeader() + "\n";
+  const decoder = new TextDecoder();
   const generation = epg.generation;
   if (generation) {
     const prefix = epgChannelsPrefix(epg.id, generation);
@@ -161,12 +159,10 @@ export async function* wholeGuideXml(
     for await (const e of kv.list<EpgChannelRecord>({ prefix }, { batchSize: 100 })) {
       if (!e.value.programmes) continue;
       const id = e.value.id;
-      yield* programmeChunks(kv, epg, id, {
-        outId: id,
-        fromMs: -Infinity,
-        toMs: Infinity,
-        iconUrl,
-      });
+      const all = { outId: id, fromMs: -Infinity, toMs: Infinity };
+      for (const s of await programmeSlices(kv, epg, id, all)) {
+        yield rewriteIcons(decoder.decode(s.xml), iconUrl);
+      }
     }
   }
   yield guideFooter();

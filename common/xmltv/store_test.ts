@@ -5,7 +5,15 @@ import { startEpgImport } from "../import/epg_import.ts";
 import { parseXmltvText } from "./parser.ts";
 import { REAL_GUIDES } from "./_testing.ts";
 import type { Epg } from "./schemas.ts";
-import { channelXml, guideFooter, guideHeader, programmesXml, wholeGuideXml } from "./store.ts";
+import { epgProgrammesKey } from "../db/keys.ts";
+import {
+  channelXml,
+  guideFooter,
+  guideHeader,
+  programmeSlices,
+  programmesXml,
+  wholeGuideXml,
+} from "./store.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const DATA = new URL("../../testdata/xmltv/", import.meta.url);
@@ -155,4 +163,125 @@ Deno.test("channelXml(), guideHeader() and guideFooter() write a valid document"
   match(doc, /<icon src="http:\/\/x\.invalid\/\?a=1&amp;b=2"\/>/);
   match(doc, /<channel id="empty"><display-name>empty<\/display-name><\/channel>/);
   equal(await xmllint(doc), "");
+});
+
+/** A small guide of channel "c": hour-long programmes titled by their UTC start. */
+function hourlyGuide(rows: [start: number, stop: number][]): string {
+  const t = (ms: number) => new Date(ms).toISOString().replace(/\D/g, "").slice(0, 14) + " +0000";
+  return '<tv><channel id="c"><display-name>C</display-name></channel>' +
+    rows.map(([a, b]) =>
+      `<programme start="${t(a)}" stop="${t(b)}" channel="c"><title>${
+        new Date(a).toISOString().slice(5, 16)
+      }</title></programme>`
+    ).join("") + "</tv>";
+}
+
+async function importedText(
+  text: string,
+): Promise<{ kv: Deno.Kv; epg: Epg; close(): Promise<void> }> {
+  const config = await testConfig();
+  await Deno.writeTextFile(`${config.dataDir}/g.xml`, text);
+  const kv = await Deno.openKv(":memory:");
+  const created = await createEpg(kv, {
+    name: "Guide",
+    url: "",
+    path: "g.xml",
+    userAgentId: null,
+    refreshMinutes: 0,
+    enabled: true,
+  });
+  const run = await (await startEpgImport(kv, created.id, { settings: config })).done;
+  equal(run.status, "ok", run.error ?? "");
+  return {
+    kv,
+    epg: await getEpg(kv, created.id),
+    async close() {
+      kv.close();
+      await Deno.remove(config.dataDir, { recursive: true });
+    },
+  };
+}
+
+Deno.test(
+  "programmeSlices() hands over stored parts inside the window and cuts the days at its edges",
+  async () => {
+    const H = 3_600_000;
+    const D = Date.UTC(2026, 0, 5);
+    // From 22:00 on the day before D until 14:00 two days after, hour by hour, except one
+    // programme from 22:00 the day before to 02:00 on D.
+    const rows: [number, number][] = [[D - 2 * H, D + 2 * H]];
+    for (let t = D + 2 * H; t < D + 62 * H; t += H) rows.push([t, t + H]);
+    rows.unshift([D - 3 * H, D - 2 * H]);
+    const t = await importedText(hourlyGuide(rows));
+    try {
+      // 01:00 on D to 12:00 on D+2: the first programme ended at 22:00 the day before.
+      const w = { outId: "c", fromMs: D + H, toMs: D + 60 * H };
+      const slices = await programmeSlices(t.kv, t.epg, "c", w);
+      const dec = new TextDecoder();
+      const titles = slices.map((s) => [...dec.decode(s.xml).matchAll(/<title>([^<]+)</g)]);
+      // The day before: only the programme that runs into the window.
+      deepEqual(titles[0].map((m) => m[1]), ["01-04T22:00"]);
+      equal(slices[0].deflated, null);
+      // D: all of it (its first programme starts at 02:00), as stored.
+      equal(titles[1].length, 22);
+      assert(slices[1].deflated);
+      // D+1: whole, as stored.
+      equal(titles[2].length, 24);
+      assert(slices[2].deflated);
+      // D+2: cut before 12:00, which starts exactly at the window's end.
+      deepEqual(titles[3].map((m) => m[1]).at(-1), "01-07T11:00");
+      equal(slices[3].deflated, null);
+      equal(slices.length, 4);
+
+      // A programme that stops exactly at the window's start is left out.
+      const at = await programmeSlices(t.kv, t.epg, "c", { ...w, fromMs: D + 3 * H });
+      match(dec.decode(at[0].xml), /^<programme channel="c" start="20260105030000 \+0000"/);
+
+      const xml = guideHeader() + '<channel id="c"><display-name>C</display-name></channel>' +
+        slices.map((s) => dec.decode(s.xml)).join("") + guideFooter();
+      equal(await xmllint(xml), "");
+    } finally {
+      await t.close();
+    }
+  },
+);
+
+Deno.test("programmeSlices() reads parts stored before parts held ready XML", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const epg: Epg = {
+      ...(await createEpg(kv, {
+        name: "Old",
+        url: "",
+        path: "old.xml",
+        userAgentId: null,
+        refreshMinutes: 0,
+        enabled: true,
+      })),
+      generation: "01OLDGENERATION",
+    };
+    const D = Date.UTC(2026, 0, 5);
+    const day = D / 86_400_000;
+    // The earlier form: canonical elements without a channel attribute, in file order.
+    await kv.set(epgProgrammesKey(epg.id, "01OLDGENERATION", "old.id", day, 0), {
+      starts: [D + 3_600_000, D],
+      stops: [D + 7_200_000, D + 3_600_000],
+      xml: [
+        '<programme start="20260105010000 +0000"><title>Second</title></programme>',
+        '<programme start="20260105000000 +0000"><title>First</title></programme>',
+      ],
+    });
+    const slices = await programmeSlices(kv, epg, "old.id", {
+      outId: "new.id",
+      fromMs: D,
+      toMs: D + 86_400_000,
+    });
+    equal(
+      slices.map((s) => new TextDecoder().decode(s.xml)).join(""),
+      '<programme channel="new.id" start="20260105000000 +0000"><title>First</title></programme>\n' +
+        '<programme channel="new.id" start="20260105010000 +0000"><title>Second</title></programme>\n',
+    );
+  } finally {
+    kv.close();
+  }
 });

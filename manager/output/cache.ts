@@ -8,18 +8,33 @@ import { sameStamps } from "../../common/kv/change_feed.ts";
 import type { Stamps, Topic } from "../../common/kv/revisions.ts";
 import type { Logger } from "../../common/log.ts";
 
-/** A rendered body; its gzip encoding is made on first use and kept. */
+/**
+ * A rendered body, in consecutive chunks served as they are: a guide's come straight from the
+ * stored programme parts, and copying 40 MB into one buffer costs more than rendering it (fresh
+ * pages fault in at ~14 µs each here). Its gzip encoding is made on first use and kept.
+ */
 export interface Rendered {
   etag: string;
-  body: Uint8Array;
-  gzip(): Promise<Uint8Array>;
+  body: Uint8Array[];
+  gzip(): Promise<Uint8Array[]>;
+  /** whether gzip() was called: a background render of the next version prepares it too */
+  gzipWanted(): boolean;
   contentType: string;
   builtAt: number;
 }
 
-async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+/** Bytes in a chunked body. */
+export function byteLength(chunks: Uint8Array[]): number {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  return n;
+}
+
+async function gzip(chunks: Uint8Array[]): Promise<Uint8Array[]> {
+  const stream = new Blob(chunks as BlobPart[]).stream().pipeThrough(
+    new CompressionStream("gzip"),
+  );
+  return [new Uint8Array(await new Response(stream).arrayBuffer())];
 }
 
 /** Hashes bytes into a strong ETag. */
@@ -28,22 +43,48 @@ export async function etagOf(bytes: Uint8Array): Promise<string> {
   return `"${Array.from(d.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("")}"`;
 }
 
+/** How a Rendered may be made cheaper than from its bytes alone. */
+export interface RenderedOptions {
+  /** a strong ETag that changes whenever the body does (default: a hash of the body) */
+  etag?: string;
+  /** makes the gzip encoding (default: CompressionStream over the body) */
+  gzip?: () => Uint8Array[] | Promise<Uint8Array[]>;
+}
+
 /** Builds a Rendered from text or bytes. */
 export async function rendered(
-  content: string | Uint8Array,
+  content: string | Uint8Array | Uint8Array[],
   contentType: string,
+  options: RenderedOptions = {},
 ): Promise<Rendered> {
-  const body = typeof content === "string" ? new TextEncoder().encode(content) : content;
-  // Compressing a large guide costs more than rendering it; most clients of a render ask for
+  const body = typeof content === "string"
+    ? [new TextEncoder().encode(content)]
+    : content instanceof Uint8Array
+    ? [content]
+    : content;
+  const make = options.gzip ?? (() => gzip(body));
+  // Compressing a large output costs more than rendering it; most clients of a render ask for
   // one encoding only, so the other waits until someone wants it.
-  let gz: Promise<Uint8Array> | null = null;
+  let gz: Promise<Uint8Array[]> | null = null;
   return {
-    etag: await etagOf(body),
+    etag: options.etag ?? await etagOf(body.length === 1 ? body[0] : joinChunks(body)),
     body,
-    gzip: () => gz ??= gzip(body),
+    gzip: () => gz ??= Promise.resolve().then(make),
+    gzipWanted: () => gz !== null,
     contentType,
     builtAt: Date.now(),
   };
+}
+
+/** A chunked body in one buffer. */
+export function joinChunks(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(byteLength(chunks));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** How long an output counts as in use, so a change renders it again before anyone asks. */
@@ -55,10 +96,15 @@ const WARM_DELAY_MS = 200;
 export interface OutputKind {
   /** the change feed topics whose change makes a rendered output stale */
   topics: Topic[];
-  /** renders the output of `id` from current data; null when there is none (deleted, disabled) */
-  build(id: string): Promise<Rendered | null>;
+  /**
+   * renders the output of `id` from current data; null when there is none (deleted, disabled).
+   * `previous` is the last render of it, stale: what it was made of may be worth re-using.
+   */
+  build(id: string, previous: Rendered | null): Promise<Rendered | null>;
   /** an output older than this is rendered again even without a change (a moving time window) */
   maxAgeMs?: number;
+  /** how long after its last request a change renders it again in the background (1 hour) */
+  warmForMs?: number;
 }
 
 interface Entry {
@@ -70,8 +116,9 @@ interface Entry {
 /**
  * Rendered outputs by kind and id, each valid while the change feed's stamps of its topics are
  * the ones it was rendered from. Renders are looked up by id and made from current data, never
- * from a closure captured before a change. Outputs asked for in the last hour are rendered again
- * in the background shortly after a change, so devices polling them get cached bytes.
+ * from a closure captured before a change. Outputs asked for in the last hour (or their kind's
+ * warmForMs) are rendered again in the background shortly after a change, in the encodings last
+ * asked for, so devices polling them get cached bytes.
  */
 export class OutputCache {
   #feed: ChangeFeed;
@@ -123,7 +170,8 @@ export class OutputCache {
       await Promise.allSettled([pending]);
     }
     const stamps = { ...this.#feed.stamps };
-    const p = this.#kinds[kind].build(id).finally(() => this.#building.delete(key));
+    const previous = this.#entries.get(key)?.rendered ?? null;
+    const p = this.#kinds[kind].build(id, previous).finally(() => this.#building.delete(key));
     this.#building.set(key, p);
     const out = await p;
     if (out) this.#entries.set(key, { rendered: out, stamps });
@@ -143,15 +191,19 @@ export class OutputCache {
     const now = Date.now();
     for (const [key, usedAt] of this.#recent) {
       if (this.#closed) return;
-      if (now - usedAt > WARM_WINDOW_MS) {
-        this.#recent.delete(key);
-        continue;
-      }
       const at = key.indexOf(":");
       const kind = key.slice(0, at);
       const id = key.slice(at + 1);
+      if (now - usedAt > (this.#kinds[kind].warmForMs ?? WARM_WINDOW_MS)) {
+        this.#recent.delete(key);
+        continue;
+      }
       try {
-        if ((await this.#fetch(kind, id)) === null) this.#recent.delete(key);
+        const before = this.#entries.get(key)?.rendered;
+        const out = await this.#fetch(kind, id);
+        if (out === null) this.#recent.delete(key);
+        // Clients that asked for gzip (Kodi, TiviMate) get it from the cache too.
+        else if (out !== before && before?.gzipWanted()) await out.gzip();
       } catch (err) {
         this.#log.warning(`Rendering ${key} in the background failed: ${(err as Error).message}`);
       }
@@ -175,10 +227,10 @@ export class OutputCache {
  * garbage it leaves cost twice what writing it to the socket does. A default (not "bytes")
  * stream enqueues the same array without copying or detaching it.
  */
-function bodyOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+function bodyOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      if (bytes.length) controller.enqueue(bytes);
+      for (const c of chunks) if (c.length) controller.enqueue(c);
       controller.close();
     },
   });
@@ -205,9 +257,9 @@ export async function serveRendered(
   // compress: false serves `body` as it is (a .gz file is gzip data, not a gzip encoding).
   const accepts = opts.compress !== false &&
     /\bgzip\b/i.test(req.headers.get("accept-encoding") ?? "");
-  const bytes = accepts ? await r.gzip() : r.body;
+  const chunks = accepts ? await r.gzip() : r.body;
   // A stream body would go out chunked; the length is known, so say it (RFC 9112 §6.3).
-  headers["content-length"] = String(bytes.length);
+  headers["content-length"] = String(byteLength(chunks));
   if (accepts) headers["content-encoding"] = "gzip";
-  return new Response(bodyOf(bytes), { headers });
+  return new Response(bodyOf(chunks), { headers });
 }
