@@ -9,7 +9,7 @@ import {
   waitFor,
 } from "../testing/harness.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 const DAY = 86_400_000;
 
 /** The real Freeview guide with every time moved so its first day is today. */

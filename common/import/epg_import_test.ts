@@ -8,7 +8,7 @@ import type { EpgImportRun, EpgInput } from "../xmltv/schemas.ts";
 import { listEpgChannels, programmesXml } from "../xmltv/store.ts";
 import { startEpgImport } from "./epg_import.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 const DATA = new URL("../../testdata/xmltv/", import.meta.url);
 const TAKEALUG = "takealug-magentatv-de_doctype_2022-07-25.xml";
 const FREEVIEW = "freeview-epg_uk-ie_2026-08-22.xml";

@@ -15,7 +15,7 @@ import {
   wholeGuideXml,
 } from "./store.ts";
 
-const opts = { sanitizeOps: false, sanitizeResources: false };
+const opts = {};
 const DATA = new URL("../../testdata/xmltv/", import.meta.url);
 const DTD = "/usr/share/xmltv/xmltv.dtd";
 
