@@ -256,7 +256,13 @@ export async function* parseM3uStream(
     }
   } finally {
     // The consumer stopped early (break/throw): stop the upstream body too.
-    if (!finished) await reader.cancel().catch(() => {});
+    if (!finished) {
+      try {
+        await reader.cancel();
+      } catch {
+        // The source failed already: that failure is what the caller sees.
+      }
+    }
     reader.releaseLock();
   }
   const { header, issues, orphans, sawExtM3u } = parser;

@@ -466,7 +466,13 @@ export async function* parseXmltvStream(
     }
   } finally {
     // Stopped early (</tv>, an error, or the consumer broke off): stop the source too.
-    if (read) await reader.cancel().catch(() => {});
+    if (read) {
+      try {
+        await reader.cancel();
+      } catch {
+        // The source failed already: that failure is what the caller sees.
+      }
+    }
     reader.releaseLock();
   }
   const summary = parser.summary();
