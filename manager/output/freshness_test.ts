@@ -395,3 +395,53 @@ Deno.test("a change made by a second manager process shows within a second", asy
     await m.close();
   }
 });
+
+Deno.test("an icon newly cached shows in the next playlist request", async () => {
+  const png = await Deno.readFile(new URL("../../testdata/icons/logo.png", import.meta.url));
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => release = r);
+  const up = serveLocal(async (req) => {
+    const path = new URL(req.url).pathname;
+    const base = new URL(req.url).origin;
+    if (path === "/list.m3u") {
+      return new Response(
+        `#EXTM3U\n#EXTINF:-1 tvg-id="one" tvg-logo="${base}/logo.png" group-title="UK",One\nhttp://stream.invalid/1.ts\n`,
+      );
+    }
+    if (path === "/logo.png") {
+      await gate;
+      return new Response(png, { headers: { "content-type": "image/png" } });
+    }
+    return new Response("no", { status: 404 });
+  });
+  const m = await startTestManager({ ICON_CACHE: "true" });
+  const call = apiClient(m);
+  try {
+    const p = await call("POST", "/upstream-playlists", { name: "P", url: `${up.url}/list.m3u` });
+    const run = await call("POST", `/upstream-playlists/${p.body.id}/import`);
+    await waitRun(call, `/upstream-playlists/${p.body.id}`, run.body.id);
+    const d = await call("POST", "/downstream-playlists", {
+      name: "Icons",
+      streamMode: "direct",
+      groups: ["UK"],
+    });
+    const url = local(m, d.body.playlistUrl);
+    const before = await load(url);
+    equal(parseM3uText(before.text).entries[0].attrs["tvg-logo"], `${up.url}/logo.png`);
+    release();
+    await waitFor(
+      () => Promise.resolve(m.deps.icons.find(`${up.url}/logo.png`)?.status === "ok"),
+      "the icon to be cached",
+    );
+    const after = await load(url);
+    notEqual(after.etag, before.etag);
+    match(
+      parseM3uText(after.text).entries[0].attrs["tvg-logo"],
+      /\/manager\/icons\/[0-9A-Z]{26}\.png$/,
+    );
+  } finally {
+    release();
+    await up.close();
+    await m.close();
+  }
+});
