@@ -12,6 +12,7 @@ import { channelDetailRoutes } from "./routes/channel_detail.tsx";
 import { downstreamRoutes } from "./routes/downstream.tsx";
 import { epgRoutes } from "./routes/epgs.tsx";
 import { proxyRoutes } from "./routes/proxies.tsx";
+import { sessionRoutes } from "./routes/sessions.tsx";
 import { getRoutes } from "./routes/get.ts";
 import { groupRoutes } from "./routes/groups.tsx";
 import { iconFileRoutes } from "./routes/icon_files.ts";
@@ -85,6 +86,7 @@ export function createManagerApp(deps: ManagerDeps) {
   admin.route("/channels", channelDetailRoutes(deps));
   admin.route("/epgs", epgRoutes(deps));
   admin.route("/proxies", proxyRoutes(deps));
+  admin.route("/sessions", sessionRoutes(deps));
   admin.route("/downstream", downstreamRoutes(deps));
   admin.route("/icons", iconRoutes(deps));
   app.route("/admin", admin);

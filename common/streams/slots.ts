@@ -4,7 +4,12 @@
  * every slot key of the playlist in the same commit, so the count holds under any concurrency.
  * A slot names the proxy that holds it: a proxy whose heartbeat stopped loses its slots.
  */
-import { connectionSlotKey, connectionSlotsPrefix, proxyHeartbeatKey } from "../db/keys.ts";
+import {
+  connectionSlotKey,
+  connectionSlotsPrefix,
+  proxyHeartbeatKey,
+  proxyHeartbeatsPrefix,
+} from "../db/keys.ts";
 import { LimitReachedError } from "../errors.ts";
 
 /** Who holds a slot. */
@@ -111,6 +116,15 @@ export async function listSlots(
   const out: (SlotHolder & { upstreamId: string; slot: number })[] = [];
   for await (const e of kv.list<SlotHolder>({ prefix: connectionSlotsPrefix(upstreamId) })) {
     out.push({ ...e.value, upstreamId: String(e.key[1]), slot: Number(e.key[2]) });
+  }
+  return out;
+}
+
+/** Every proxy's last heartbeat, by lower-cased name. */
+export async function listHeartbeats(kv: Deno.Kv): Promise<Map<string, ProxyHeartbeat>> {
+  const out = new Map<string, ProxyHeartbeat>();
+  for await (const e of kv.list<ProxyHeartbeat>({ prefix: proxyHeartbeatsPrefix() })) {
+    out.set(String(e.key[1]), e.value);
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { apiRouter } from "./_common.ts";
 import { channelsApi } from "./channels.ts";
 import { epgsApi } from "./epgs.ts";
 import { outputsApi } from "./outputs.ts";
+import { sessionsApi } from "./sessions.ts";
 import { tokensApi } from "./tokens.ts";
 import { upstreamPlaylistsApi } from "./upstream_playlists.ts";
 import { userAgentsApi } from "./user_agents.ts";
@@ -27,6 +28,7 @@ export function createApi(deps: ManagerDeps) {
   api.route("/", epgsApi(deps));
   api.route("/", tokensApi(deps));
   api.route("/", outputsApi(deps));
+  api.route("/", sessionsApi(deps));
   api.doc("/openapi.json", {
     openapi: "3.0.3",
     info: { title: "IPTV manager API", version: "1.0.0" },

@@ -4,6 +4,7 @@ import { render } from "preact-render-to-string";
 import type { Context } from "hono";
 
 const NAV = [
+  ["/admin/sessions", "Sessions"],
   ["/admin/downstream", "Downstream"],
   ["/admin/proxies", "Proxies"],
   ["/admin/playlists", "Playlists"],
@@ -42,6 +43,7 @@ input[type=text],input[type=url],input[type=password],input[type=number],input[t
 textarea{min-height:6rem}.hint{color:#5b6778;font-size:.85rem}.field-error{color:#b42318;font-size:.85rem}
 .flash{background:#e7f6ec;border:1px solid #9fd5b0;padding:.5rem .8rem;border-radius:6px;margin-bottom:1rem}
 .error{background:#fdecea;border:1px solid #f2b8b5;padding:.5rem .8rem;border-radius:6px;margin-bottom:1rem}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}dl.facts dt{color:#555}dl.facts dd{margin:0;overflow-wrap:anywhere}
 .badge{display:inline-block;padding:.05rem .45rem;border-radius:99px;font-size:.8rem;background:#e8ecf1}
 .badge.ok{background:#dff3e4;color:#146c2e}.badge.failed{background:#fdecea;color:#b42318}.badge.running{background:#e3ecfb;color:#1f5fbf}.badge.off{background:#f1f1f1;color:#777}
 .toolbar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-bottom:.8rem}.toolbar>*{flex:0 1 auto}

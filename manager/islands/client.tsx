@@ -4,6 +4,8 @@ import type { FunctionComponent } from "preact";
 import { ImportProgress } from "./ImportProgress.tsx";
 import { ChannelTable } from "./ChannelTable.tsx";
 import { GuideImportProgress } from "./GuideImportProgress.tsx";
+import { SessionDetail } from "./SessionDetail.tsx";
+import { SessionTable } from "./SessionTable.tsx";
 
 const REGISTRY: Record<string, FunctionComponent<Record<string, unknown>>> = {
   ImportProgress: ImportProgress as unknown as FunctionComponent<Record<string, unknown>>,
@@ -11,6 +13,8 @@ const REGISTRY: Record<string, FunctionComponent<Record<string, unknown>>> = {
   GuideImportProgress: GuideImportProgress as unknown as FunctionComponent<
     Record<string, unknown>
   >,
+  SessionTable: SessionTable as unknown as FunctionComponent<Record<string, unknown>>,
+  SessionDetail: SessionDetail as unknown as FunctionComponent<Record<string, unknown>>,
 };
 
 for (const el of document.querySelectorAll<HTMLElement>("[data-island]")) {

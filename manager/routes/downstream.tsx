@@ -43,6 +43,11 @@ function toInput(body: Record<string, unknown>) {
   };
 }
 
+/** Shown wherever a playlist hands out upstream URLs as they are. */
+const DIRECT_WARNING =
+  "Direct mode: devices get the provider's stream URLs, so their viewers bypass connection " +
+  "limits, sessions and Drop.";
+
 /** What a number field takes, said instead of zod's "expected number, received NaN". */
 const NUMBER_RULES: Record<string, string> = {
   numberStart: "A whole number from 0 to 1000000",
@@ -246,7 +251,7 @@ export function downstreamRoutes(deps: ManagerDeps) {
                     </td>
                     <td>
                       {p.streamMode === "direct"
-                        ? "direct"
+                        ? <span class="badge failed" title={DIRECT_WARNING}>direct</span>
                         : `via ${proxyNames.get(p.proxyId ?? "") ?? "a missing proxy"}`}
                     </td>
                     <td>{p.groups.length}</td>
@@ -294,6 +299,9 @@ export function downstreamRoutes(deps: ManagerDeps) {
       p.name,
       <>
         <div class="card">
+          {p.streamMode === "direct" && (
+            <p class="error" data-testid="direct-warning">{DIRECT_WARNING}</p>
+          )}
           {!p.enabled && (
             <p class="error" data-testid="disabled">
               Disabled: both URLs answer 404 until you enable the playlist.

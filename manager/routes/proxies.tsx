@@ -8,6 +8,7 @@ import {
   updateProxy,
 } from "../../common/db/proxies.ts";
 import { ConflictError } from "../../common/errors.ts";
+import { HEARTBEAT_STALE_MS, listHeartbeats } from "../../common/streams/slots.ts";
 import { ProxyInput } from "../../common/schemas.ts";
 import type { ManagerEnv } from "../auth.ts";
 import { Field, type FieldErrors, fieldErrors, formatTime } from "../components/Field.tsx";
@@ -71,7 +72,14 @@ export function proxyRoutes(deps: ManagerDeps) {
       { status: opts.errors || opts.error ? 422 : 200, error: opts.error },
     );
   const listPage = async (c: Context<ManagerEnv>, error?: string) => {
-    const list = await listProxies(deps.kv);
+    const [list, beats] = await Promise.all([listProxies(deps.kv), listHeartbeats(deps.kv)]);
+    // Online while its heartbeat (every 5 s, under a key of its own) is fresh.
+    const lastSeen = (name: string) => {
+      const at = beats.get(name.toLowerCase())?.at;
+      return at ? new Date(at).toISOString() : null;
+    };
+    const online = (name: string) =>
+      Date.now() - (beats.get(name.toLowerCase())?.at ?? 0) < HEARTBEAT_STALE_MS;
     return page(
       c,
       "Proxies",
@@ -87,6 +95,7 @@ export function proxyRoutes(deps: ManagerDeps) {
                   <th>Name</th>
                   <th>External address</th>
                   <th class="opt">Internal</th>
+                  <th>State</th>
                   <th class="opt">Last seen</th>
                   <th></th>
                 </tr>
@@ -101,7 +110,14 @@ export function proxyRoutes(deps: ManagerDeps) {
                     {/* Addresses have no spaces to wrap at; on a phone they would push the row out. */}
                     <td style={WRAP}>{joinPort(p.externalUrl, p.externalPort)}</td>
                     <td class="opt" style={WRAP}>{joinPort(p.internalUrl, p.internalPort)}</td>
-                    <td class="opt">{formatTime(p.lastSeenAt, deps.config.timeZone)}</td>
+                    <td>
+                      {online(p.name)
+                        ? <span class="badge ok">online</span>
+                        : <span class="badge off">offline</span>}
+                    </td>
+                    <td class="opt">
+                      {formatTime(lastSeen(p.name) ?? p.lastSeenAt, deps.config.timeZone)}
+                    </td>
                     <td>
                       <form method="post" action={`/admin/proxies/${p.id}/delete`} class="inline">
                         <Csrf c={c} />
