@@ -6,6 +6,8 @@
 import { listUpstreamPlaylists } from "../common/db/upstream_playlists.ts";
 import { type ReconcileReport, reconcileSources } from "../common/sources/mod.ts";
 import { ConflictError } from "../common/errors.ts";
+import { endSessionsOfDeadProxies } from "../common/streams/sessions.ts";
+import { proxyAlive } from "../common/streams/slots.ts";
 import type { ManagerDeps } from "./deps.ts";
 import { runDueEpgImports } from "./epg_scheduler.ts";
 import { lastRun } from "./services/playlists.ts";
@@ -59,6 +61,12 @@ async function tick(deps: ManagerDeps): Promise<void> {
     await reconcileImports(deps);
   } catch (err) {
     deps.log.error(`Scheduler: cannot reconcile import runs: ${(err as Error).message}`, err);
+  }
+  try {
+    const ended = await endSessionsOfDeadProxies(deps.kv, (name) => proxyAlive(deps.kv, name));
+    if (ended) deps.log.warning(`Ended ${ended} sessions of proxies that stopped responding`);
+  } catch (err) {
+    deps.log.error("Scheduler: cannot end the sessions of dead proxies", err);
   }
   try {
     await runDueImports(deps);

@@ -5,7 +5,8 @@
  * heartbeat is stale.
  */
 import { equal, ok } from "node:assert/strict";
-import { listSessions } from "../common/streams/sessions.ts";
+import { endSessionsOfDeadProxies, listSessions } from "../common/streams/sessions.ts";
+import { proxyAlive } from "../common/streams/slots.ts";
 import { apiClient, serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 import { startPacketUpstream } from "../testing/proxy_setup.ts";
 import { startProxy } from "./server.ts";
@@ -130,6 +131,11 @@ Deno.test("a proxy process of its own: drops within a second, a killed proxy's s
     );
     ok(Date.now() - t1 < 25_000);
     await back.body?.cancel();
+    // The manager's scheduler ends the sessions the dead proxy left behind.
+    await endSessionsOfDeadProxies(m.kv, (name) => proxyAlive(m.kv, name));
+    const attics = (await listSessions(m.kv, { ended: true })).filter((x) => x.proxy === "Attic");
+    ok(attics.every((x) => x.state === "ended"));
+    ok(attics.some((x) => x.endReason === "its proxy stopped responding"));
   } finally {
     if (!killed) {
       child.kill("SIGKILL");

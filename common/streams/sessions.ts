@@ -223,3 +223,23 @@ export async function listChannelStats(kv: Deno.Kv): Promise<ChannelStats[]> {
   }
   return [...out.values()];
 }
+
+/**
+ * Ends the live sessions of proxies whose heartbeat is stale (a proxy that died cannot end them
+ * itself); answers how many.
+ */
+export async function endSessionsOfDeadProxies(
+  kv: Deno.Kv,
+  alive: (proxy: string) => Promise<boolean>,
+): Promise<number> {
+  const known = new Map<string, boolean>();
+  let n = 0;
+  for (const s of await listSessions(kv)) {
+    let ok = known.get(s.proxy);
+    if (ok === undefined) known.set(s.proxy, ok = await alive(s.proxy));
+    if (ok) continue;
+    await endSession(kv, s.id, { reason: "its proxy stopped responding", bytes: s.bytes });
+    n++;
+  }
+  return n;
+}
