@@ -197,6 +197,7 @@ const VARIABLES = {
   externalProxyUrl: { env: ["EXTERNAL_PROXY_URL"], def: "http://localhost", schema: urlText },
   externalProxyPort: { env: ["EXTERNAL_PROXY_PORT"], def: "8089", schema: intText(1, 65535) },
   streamTimeout: { env: ["STREAM_TIMEOUT"], def: "15", schema: secondsText() },
+  hlsIdleTimeout: { env: ["HLS_IDLE_TIMEOUT"], def: "30", schema: secondsText() },
 } as const;
 
 type Vars = typeof VARIABLES;

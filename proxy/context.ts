@@ -4,6 +4,7 @@ import type { ChannelIndex } from "../common/db/channel_index.ts";
 import type { ChangeFeed } from "../common/kv/change_feed.ts";
 import type { Logger } from "../common/log.ts";
 import type { PlaylistMembers } from "../common/output/membership.ts";
+import type { HlsHub } from "./hls.ts";
 import type { LiveSessions } from "./live_sessions.ts";
 import type { UpstreamHub } from "./streams.ts";
 
@@ -16,6 +17,7 @@ export interface ProxyContext {
   members: PlaylistMembers;
   sessions: LiveSessions;
   hub: UpstreamHub;
+  hls: HlsHub;
   log: Logger;
   /** aborted when the proxy stops */
   closing: AbortSignal;

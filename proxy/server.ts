@@ -13,6 +13,7 @@ import { createLogger } from "../common/log.ts";
 import { PlaylistMembers } from "../common/output/membership.ts";
 import { beat } from "../common/streams/slots.ts";
 import type { ProxyContext } from "./context.ts";
+import { HlsHub, isHlsChannel } from "./hls.ts";
 import { LiveSessions } from "./live_sessions.ts";
 import { streamChannel, textResponse, UpstreamHub } from "./streams.ts";
 
@@ -32,6 +33,9 @@ const NOT_FOUND = () => textResponse(404, "Not found");
 /** `/stream/<token>/<channel id>[.ext]`: the channel id without its extension. */
 const STREAM_PATH = /^\/stream\/([A-Za-z0-9_-]{16,128})\/([0-9A-Za-z]{1,64})(\.[A-Za-z0-9]{1,8})?$/;
 
+/** `/hls/<session key>/<ref>[.ext]`: a playlist or segment of a live HLS session. */
+const HLS_PATH = /^\/hls\/([0-9a-f]{32})\/([0-9a-z]{1,12})(\.[A-Za-z0-9]{1,8})?$/;
+
 /** Handles one proxy request. */
 export function proxyHandler(ctx: ProxyContext) {
   return async (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Promise<Response> => {
@@ -42,16 +46,22 @@ export function proxyHandler(ctx: ProxyContext) {
     if (req.method !== "GET" && req.method !== "HEAD") {
       return textResponse(405, "Method not allowed");
     }
+    const hls = HLS_PATH.exec(url.pathname);
+    if (hls) return await ctx.hls.serve(hls[1], hls[2]);
     const m = STREAM_PATH.exec(url.pathname);
     // The proxy streams only channels it knows; it never fetches a URL a client hands it.
     if (!m) return NOT_FOUND();
     await ctx.feed.sync();
     const member = await ctx.members.find(m[1], m[2]);
     if (!member) return NOT_FOUND();
-    return await streamChannel(ctx, member, m[1], {
+    const client = {
       address: info.remoteAddr.hostname,
       userAgent: req.headers.get("user-agent") ?? "",
-    });
+    };
+    if (isHlsChannel(member.channel.channel.url)) {
+      return await ctx.hls.entry(member, m[1], client);
+    }
+    return await streamChannel(ctx, member, m[1], client);
   };
 }
 
@@ -96,6 +106,7 @@ export async function startProxy(
   } as ProxyContext;
   ctx.sessions = new LiveSessions(kv, { feed, members, log });
   ctx.hub = new UpstreamHub(ctx);
+  ctx.hls = new HlsHub(ctx);
   const server = Deno.serve({
     hostname: config.socketAddress,
     port: config.proxyPort,
@@ -124,6 +135,7 @@ export async function startProxy(
       closing.abort();
       await ctx.sessions.close();
       await ctx.hub.close();
+      await ctx.hls.close();
       await server.shutdown();
       await Promise.allSettled([...background]);
       for (const u of unsubscribe) u();
