@@ -6,7 +6,9 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { listSessions, requestDrop } from "../common/streams/sessions.ts";
 import { listSlots } from "../common/streams/slots.ts";
+import { probe } from "../testing/clients.ts";
 import { waitFor } from "../testing/harness.ts";
+import { startLiveTs } from "../testing/live_ts.ts";
 import { readSome, startPacketUpstream, startProxySetup } from "../testing/proxy_setup.ts";
 
 Deno.test("a channel streams only for a valid token and only if the playlist has it", async () => {
@@ -244,5 +246,33 @@ Deno.test("a client switching channels on a one-connection playlist takes over i
   } finally {
     await s.close();
     await up.close();
+  }
+});
+
+Deno.test("a live MPEG-TS channel reaches three clients through one connection, valid to ffprobe", async () => {
+  const live = await startLiveTs();
+  const s = await startProxySetup([{ name: "Live", url: live.url }], { maxConnections: 1 });
+  const dir = await Deno.makeTempDir({ prefix: "iptv-ts-" });
+  try {
+    const url = s.streams.get("Live")!;
+    const first = await fetch(url, { headers: { "user-agent": "TV 0" } });
+    const firstBytes = readSome(first, 100_000);
+    // The others join a running stream: they start at a packet boundary.
+    await new Promise((r) => setTimeout(r, 300));
+    const others = await Promise.all(
+      [1, 2].map((i) => fetch(url, { headers: { "user-agent": `TV ${i}` } })),
+    );
+    const got = [await firstBytes, ...await Promise.all(others.map((r) => readSome(r, 100_000)))];
+    equal((await live.status()).served, 1, "one upstream connection for three clients");
+    for (const [i, bytes] of got.entries()) {
+      const file = `${dir}/client${i}.ts`;
+      await Deno.writeFile(file, bytes);
+      const { video, audio } = await probe(file);
+      deepEqual({ video, audio }, { video: ["h264"], audio: ["aac"] }, `client ${i}`);
+    }
+  } finally {
+    await s.close();
+    await live.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });
