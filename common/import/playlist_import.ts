@@ -178,6 +178,14 @@ async function importGeneration(
     while (!step.done) {
       for (const e of step.value) {
         run.counts.entries++;
+        // A line of "=" signs between two #EXTM3U sections is no stream: say so, keep nothing.
+        if (!/[\p{L}\p{N}]/u.test(e.url)) {
+          run.counts.orphans++;
+          if (run.warnings.length < 50) {
+            run.warnings.push(`Line ${e.line}: "${e.url.slice(0, 40)}" is no stream URL; skipped`);
+          }
+          continue;
+        }
         const gName = groupNameOf(e);
         if (excluded.has(gName)) {
           run.counts.excluded++;

@@ -316,3 +316,43 @@ async function assertRejects(fn: () => Promise<unknown>, re: RegExp) {
   }
   throw new Error("Expected a rejection");
 }
+
+Deno.test("startImport() reports a line that is no URL at all instead of making it a channel", async () => {
+  const config = await testConfig();
+  const kv = await Deno.openKv(":memory:");
+  const text = [
+    "#EXTM3U",
+    '#EXTINF:-1 group-title="A",One',
+    "http://stream.invalid/1.ts",
+    '#EXTINF:-1 group-title="A",Separator',
+    "==========================",
+    "#EXTM3U",
+    '#EXTINF:-1 group-title="A",Relative',
+    "stream/chunklist.m3u8",
+  ].join("\n");
+  const up = serveLocal(() => new Response(text));
+  try {
+    const p = await createUpstreamPlaylist(kv, {
+      name: "Sections",
+      url: up.url,
+      path: "",
+      userAgentId: null,
+      excludedGroups: [],
+      maxConnections: 1,
+      refreshMinutes: 0,
+      enabled: true,
+    });
+    const run = await (await startImport(kv, p.id, { settings: config })).done;
+    equal(run.status, "ok", run.error ?? "");
+    const channels = await listPlaylistChannels(kv, await getUpstreamPlaylist(kv, p.id));
+    deepEqual(channels.map((c) => c.name), ["One", "Relative"]);
+    assert(
+      run.warnings.some((w) => /Line 4: "=+" is no stream URL; skipped/.test(w)),
+      run.warnings.join("\n"),
+    );
+  } finally {
+    await up.close();
+    kv.close();
+    await Deno.remove(config.dataDir, { recursive: true });
+  }
+});
