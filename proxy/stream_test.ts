@@ -276,3 +276,37 @@ Deno.test("a live MPEG-TS channel reaches three clients through one connection, 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a client that falls too far behind is let go; the others keep watching", async () => {
+  // About 13 MB/s: a client that reads nothing is 8 MB behind within a second or two.
+  const up = startPacketUpstream({ everyMs: 5 });
+  const s = await startProxySetup([{ name: "Fast", url: `${up.base}/ch/1.ts` }]);
+  try {
+    const url = s.streams.get("Fast")!;
+    const reader = await fetch(url, { headers: { "user-agent": "Reader" } });
+    const sleeper = await fetch(url, { headers: { "user-agent": "Sleeper" } });
+    const sleeperId = sleeper.headers.get("x-session-id")!;
+    const r = reader.body!.getReader();
+    let read = 0;
+    const until = Date.now() + 10_000;
+    let ended = false;
+    while (!ended && Date.now() < until) {
+      const chunk = await r.read();
+      read += chunk.value?.length ?? 0;
+      const session = (await listSessions(s.m.kv, { ended: true })).find((x) => x.id === sleeperId);
+      ended = session?.state === "ended";
+    }
+    ok(ended, "the sleeping client was let go");
+    const session = (await listSessions(s.m.kv, { ended: true })).find((x) => x.id === sleeperId)!;
+    match(session.endReason ?? "", /too slow/);
+    // The reader goes on.
+    const more = await r.read();
+    ok(!more.done && more.value.length > 0);
+    ok(read > 8 * 1048576);
+    await r.cancel();
+    await sleeper.body?.cancel();
+  } finally {
+    await s.close();
+    await up.close();
+  }
+});

@@ -116,7 +116,9 @@ function nullPacket(): Uint8Array {
  * `endAfter` bytes, `/status/<code>` answering that status, `/slow` never answering, `/loop`
  * redirecting to itself, `/stall` sending a little and then nothing.
  */
-export function startPacketUpstream(opts: { endAfter?: number } = {}): PacketUpstream {
+export function startPacketUpstream(
+  opts: { endAfter?: number; everyMs?: number } = {},
+): PacketUpstream {
   const chunk = new Uint8Array(188 * 350);
   const packet = nullPacket();
   for (let i = 0; i < 350; i++) chunk.set(packet, i * 188);
@@ -165,7 +167,7 @@ export function startPacketUpstream(opts: { endAfter?: number } = {}): PacketUps
           }
         };
         tick();
-        timer = setInterval(tick, 60);
+        timer = setInterval(tick, opts.everyMs ?? 60);
         timers.add(timer);
       },
       cancel: done,
