@@ -139,8 +139,15 @@ function importSection(r: ImportBenchResult): string {
       detail,
     ),
     "",
-    `Parse of the same text in one string (parseM3uText): ${s(r.parseTextMs)}. ` +
-    `Idle RSS of the manager holding the channels after both imports: ${mb(r.idleRssMb)}.`,
+    `Parse of the same text in one string (parseM3uText): ${s(r.parseTextMs)}.`,
+    "",
+    table(["Measure", "Manager", "Target", "Verdict"], [[
+      "idle RSS above the empty manager, per 1,000 channels held",
+      `${(((r.idleRssMb - r.startRssMb) * 1024) / (r.first.counts.channels / 1000)).toFixed(0)} KB` +
+      ` (${mb(r.idleRssMb)} holding them, ${mb(r.startRssMb)} empty)`,
+      "≤ 1,024 KB",
+      verdict(((r.idleRssMb - r.startRssMb) * 1024) / (r.first.counts.channels / 1000) <= 1024),
+    ]]),
   ].join("\n");
 }
 
