@@ -65,7 +65,7 @@ Deno.test("a group and a channel edited while an import runs keep the admin's ed
     equal(run.status, 202);
     ok(run.body.id !== first.body.id);
     // The upstream has sent the first bytes and holds the rest: the import is running.
-    await waitFor(async () => requested, "the download to start");
+    await waitFor(() => Promise.resolve(requested), "the download to start");
     await new Promise((r) => setTimeout(r, 100));
     // While it runs: disable a group and a channel.
     const beta = (await call("GET", "/groups")).body.items.find((g: { name: string }) =>
