@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createApi } from "./api/mod.ts";
 import { type ManagerEnv, requirePageLogin } from "./auth.ts";
 import type { ManagerDeps } from "./deps.ts";
-import { errorBody, statusOf } from "./http_errors.ts";
+import { errorBody, errorHeaders, errorResponse, statusOf } from "../common/http_errors.ts";
 import { BUNDLE_PATH, ensureIslandBundle } from "./islands/bundle.ts";
 import { accountRoutes } from "./routes/account.tsx";
 import { channelRoutes } from "./routes/channels.tsx";
@@ -52,8 +52,8 @@ export function createManagerApp(deps: ManagerDeps) {
   app.onError((err, c) => {
     const status = statusOf(err);
     if (status === 500) deps.log.error(`${c.req.method} ${c.req.path} failed`, err);
-    if (c.req.path.startsWith("/api/")) return c.json(errorBody(err), status);
-    return c.text(errorBody(err).error, status);
+    if (c.req.path.startsWith("/api/")) return c.json(errorBody(err), status, errorHeaders(err));
+    return errorResponse(err);
   });
   app.get("/healthz", (c) => c.json({ status: "ok", service: "manager" }));
   // KV is the one truth: every answer below reflects every commit made before the request, by

@@ -1,6 +1,7 @@
 /** The streaming proxy's listener. Streaming itself arrives with the proxy issue. */
 import type { Config } from "../common/config.ts";
 import { registerProxy } from "../common/db/proxies.ts";
+import { errorResponse, statusOf } from "../common/http_errors.ts";
 
 /** A running proxy. */
 export interface RunningProxy {
@@ -9,15 +10,23 @@ export interface RunningProxy {
   shutdown(): Promise<void>;
 }
 
-/** Handles one proxy request. */
+/** Handles one proxy request; domain errors answer with the statuses common/http_errors.ts gives. */
 export function proxyHandler(_kv: Deno.Kv, config: Config) {
-  return (req: Request): Response => {
+  const route = (req: Request): Response => {
     const url = new URL(req.url);
     if (url.pathname === "/healthz") {
       return Response.json({ status: "ok", service: "proxy", name: config.proxyName });
     }
     // The proxy streams only channels it knows; it never fetches a URL a client hands it.
     return new Response("Not found\n", { status: 404 });
+  };
+  return (req: Request): Response => {
+    try {
+      return route(req);
+    } catch (err) {
+      if (statusOf(err) === 500) console.error(err);
+      return errorResponse(err);
+    }
   };
 }
 
