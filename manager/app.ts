@@ -1,6 +1,7 @@
 /** The manager's Hono app: pages behind a login, the JSON API, health and static files. */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { clientInfo, parseTrustedProxies } from "../common/net/client_address.ts";
 import { createApi } from "./api/mod.ts";
 import { type ManagerEnv, requirePageLogin } from "./auth.ts";
 import type { ManagerDeps } from "./deps.ts";
@@ -32,6 +33,19 @@ function hostAllowed(allowed: string[], host: string | undefined): boolean {
 /** Builds the manager app. */
 export function createManagerApp(deps: ManagerDeps) {
   const app = new Hono<ManagerEnv>();
+  const trustedProxies = parseTrustedProxies(deps.config.trustedProxies);
+  // Who the client is: forwarded headers count only from TRUSTED_PROXIES.
+  app.use("*", async (c, next) => {
+    const remote = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
+    c.set(
+      "client",
+      clientInfo(remote?.hostname ?? "unknown", c.req.raw.headers, {
+        trustedProxies,
+        directHttps: new URL(c.req.url).protocol === "https:",
+      }),
+    );
+    await next();
+  });
   // No form or API body of ours comes near this; a bigger one is refused before it is read.
   app.use(
     "*",

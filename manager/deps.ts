@@ -10,8 +10,8 @@ import type { EpgImportRun } from "../common/xmltv/schemas.ts";
 import type { ImportRun } from "../common/schemas.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import { IconCache } from "../common/icons/mod.ts";
-import { LoginThrottle } from "./auth.ts";
 import { ChannelIndex } from "./channel_index.ts";
+import { LoginGuard } from "./login_guard.ts";
 import { OutputCache } from "./output/cache.ts";
 import { outputKinds } from "./output/outputs.ts";
 import { GuideIndexCache } from "./services/guides.ts";
@@ -24,8 +24,8 @@ export interface ManagerDeps {
   feed: ChangeFeed;
   index: ChannelIndex;
   log: Logger;
-  /** Failed-login slow-down, shared by the login form and HTTP Basic. */
-  throttle: LoginThrottle;
+  /** Password and API token checks, counted in KV before they are made. */
+  guard: LoginGuard;
   /** Rendered downstream playlists and guides. */
   output: OutputCache;
   /** The guide channels of every usable guide, for matching. */
@@ -79,7 +79,7 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
     feed,
     index,
     log,
-    throttle: new LoginThrottle(),
+    guard: new LoginGuard(kv, { secretKey: config.secretKey }),
     output: null as unknown as OutputCache,
     guides: new GuideIndexCache(kv, feed),
     icons,

@@ -1,22 +1,23 @@
-/** /login, /logout: the login form (CSRF by double submit), slowed down per client. */
+/**
+ * /login, /logout: the login form (CSRF by double submit). Attempts are counted before the
+ * password is checked (manager/login_guard.ts); a successful login marks the browser as a
+ * known device, which guesses at its user name never slow down.
+ */
 import { type Context, Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { randomToken, verifyPassword } from "../../common/auth/password.ts";
-import {
-  createLoginSession,
-  deleteLoginSession,
-  findUserByName,
-  getLoginSession,
-} from "../../common/db/users.ts";
+import { randomToken } from "../../common/auth/password.ts";
+import { createLoginSession, deleteLoginSession, getLoginSession } from "../../common/db/users.ts";
+import { TooManyAttemptsError } from "../../common/errors.ts";
 import {
   clearSessionCookie,
-  clientKey,
+  DEVICE_COOKIE,
   isHttps,
   LOGIN_CSRF_COOKIE,
   type ManagerEnv,
   SESSION_COOKIE,
   setSessionCookie,
 } from "../auth.ts";
+import { KNOWN_DEVICE_MS } from "../login_guard.ts";
 import { page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
 
@@ -90,20 +91,20 @@ export function loginRoutes(deps: ManagerDeps) {
         status: 403,
       });
     }
-    const key = clientKey(c);
-    const wait = deps.throttle.waitSeconds(key);
-    if (wait > 0) {
-      return form(c, {
-        next,
+    let user;
+    try {
+      user = await deps.guard.checkPassword({
+        address: c.var.client.address,
         username: str("username"),
-        error: `Too many failed logins from your address; try again in ${wait} s.`,
-        status: 429,
+        password: str("password"),
+        device: getCookie(c, DEVICE_COOKIE),
       });
+    } catch (err) {
+      if (!(err instanceof TooManyAttemptsError)) throw err;
+      c.header("Retry-After", String(err.retryAfter));
+      return form(c, { next, username: str("username"), error: err.message, status: 429 });
     }
-    const user = await findUserByName(deps.kv, str("username"));
-    const ok = user ? await verifyPassword(str("password"), user.passwordHash) : false;
-    if (!user || !ok) {
-      deps.throttle.fail(key);
+    if (!user) {
       return form(c, {
         next,
         username: str("username"),
@@ -111,9 +112,15 @@ export function loginRoutes(deps: ManagerDeps) {
         status: 422,
       });
     }
-    deps.throttle.succeed(key);
     const { token } = await createLoginSession(deps.kv, user.id);
     setSessionCookie(c, token);
+    setCookie(c, DEVICE_COOKIE, await deps.guard.deviceCookie(user.id), {
+      httpOnly: true,
+      sameSite: "Strict",
+      secure: isHttps(c),
+      path: "/login",
+      maxAge: Math.floor(KNOWN_DEVICE_MS / 1000),
+    });
     return c.redirect(user.mustChangePassword ? "/admin/account/password" : next, 303);
   });
   app.post("/logout", async (c) => {
