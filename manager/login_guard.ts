@@ -10,6 +10,7 @@ import {
   countAddressAttempt,
   forgetAddressAttempts,
   reserveNameCheck,
+  uncountNameAttempt,
 } from "../common/auth/throttle.ts";
 import { findApiToken, findUserByName } from "../common/db/users.ts";
 import type { ApiToken, User } from "../common/schemas.ts";
@@ -67,6 +68,7 @@ export class LoginGuard {
     const ok = await verifyPassword(attempt.password, found?.passwordHash ?? await dummyHash());
     if (!found || !ok) return null;
     await forgetAddressAttempts(this.#kv, bucket);
+    if (!known) await uncountNameAttempt(this.#kv, attempt.username);
     return found;
   }
 

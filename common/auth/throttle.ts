@@ -116,6 +116,23 @@ export async function reserveNameCheck(kv: Deno.Kv, name: string): Promise<numbe
   }
 }
 
+/**
+ * Takes back the attempt a successful login counted at a name: successes do not slow a name
+ * down, and the failures counted there stay (a success from one browser does not let the
+ * guesses of others go faster).
+ */
+export async function uncountNameAttempt(kv: Deno.Kv, name: string): Promise<void> {
+  const key = await keyOf("name", name);
+  for (let tries = 0; tries < 10; tries++) {
+    const entry = await kv.get<AttemptRecord>(key);
+    if (!entry.value || entry.value.attempts <= 0) return;
+    const next = { ...entry.value, attempts: entry.value.attempts - 1 };
+    const res = await kv.atomic().check(entry).set(key, next, { expireIn: FORGET_AFTER_MS })
+      .commit();
+    if (res.ok) return;
+  }
+}
+
 /** Forgets the counted attempts of an address after a successful login. */
 export async function forgetAddressAttempts(
   kv: Deno.Kv,
