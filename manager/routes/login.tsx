@@ -18,15 +18,9 @@ import {
   setSessionCookie,
 } from "../auth.ts";
 import { KNOWN_DEVICE_MS } from "../login_guard.ts";
+import { safeNext } from "../safe_next.ts";
 import { page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
-
-function safeNext(next: string | undefined): string {
-  // Only local paths: never redirect to another site after login.
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\")
-    ? next
-    : "/admin";
-}
 
 /** Routes of logging in and out. */
 export function loginRoutes(deps: ManagerDeps) {
@@ -77,12 +71,12 @@ export function loginRoutes(deps: ManagerDeps) {
   app.get("/login", async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
     if (token && await getLoginSession(deps.kv, token)) return c.redirect("/admin", 303);
-    return form(c, { next: safeNext(c.req.query("next")) });
+    return form(c, { next: safeNext(c.req.query("next"), new URL(c.req.url).origin) });
   });
   app.post("/login", async (c) => {
     const body = await c.req.parseBody();
     const str = (k: string) => (typeof body[k] === "string" ? body[k] as string : "");
-    const next = safeNext(str("next"));
+    const next = safeNext(str("next"), new URL(c.req.url).origin);
     const cookie = getCookie(c, LOGIN_CSRF_COOKIE);
     if (!cookie || cookie !== str("_csrf")) {
       return form(c, {
