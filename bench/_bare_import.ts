@@ -39,7 +39,11 @@ if (import.meta.main) {
   const dataDir = await Deno.makeTempDir({ prefix: "iptv-bare-" });
   const kv = await Deno.openKv(`${dataDir}/bench.kv`);
   try {
-    const config = loadConfig({ DATA_DIR: dataDir, ADMIN_PASSWORD: "unused here" });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      ADMIN_PASSWORD: "unused here",
+      MAX_PLAYLIST_MB: "1024",
+    });
     const playlist = await createUpstreamPlaylist(kv, {
       name: "Bench",
       url: Deno.args[0],

@@ -64,6 +64,9 @@ export async function spawnManager(
       LOG_LEVEL: "warning",
       // The generated logos name hosts on the internet: never fetch them in a benchmark.
       ICON_CACHE: "false",
+      // Generated guides run to hundreds of MB: caps above every file a benchmark imports.
+      MAX_PLAYLIST_MB: "1024",
+      MAX_EPG_MB: "4096",
       ...opts.env,
     },
     stdin: "null",

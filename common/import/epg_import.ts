@@ -33,8 +33,8 @@ export interface EpgImportSettings {
   userAgent: string;
   /** EPG_TIMEOUT, seconds */
   epgTimeout: number;
-  /** MAX_PLAYLIST_MB; a guide may be EPG_SIZE_FACTOR times larger */
-  maxPlaylistMb: number;
+  /** MAX_EPG_MB: cap of the unpacked bytes parsed */
+  maxEpgMb: number;
 }
 
 /** Options of one guide import. */
@@ -46,9 +46,6 @@ export interface EpgImportOptions {
   /** Lease timing for tests: heartbeat interval and the age of a dead holder's heartbeat. */
   timing?: { heartbeatMs?: number; staleMs?: number };
 }
-
-/** Guides run larger than playlists: the size cap is MAX_PLAYLIST_MB times this. */
-export const EPG_SIZE_FACTOR = 4;
 
 // V8 serialises a string as one or two bytes a character: count two to stay under 64 KiB.
 const PART_BYTES = 60_000;
@@ -123,7 +120,8 @@ async function importGeneration(
     dataDir: s.dataDir,
     userAgent: ua,
     timeoutMs: s.epgTimeout * 1000,
-    maxBytes: s.maxPlaylistMb * EPG_SIZE_FACTOR * 1048576,
+    maxBytes: s.maxEpgMb * 1048576,
+    capName: "MAX_EPG_MB",
     signal: lease.signal,
     onBytes: (received, total) => {
       run.bytes = received;

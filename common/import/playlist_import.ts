@@ -48,7 +48,10 @@ export interface ImportSettings extends UrlRules {
   dataDir: string;
   userAgent: string;
   playlistTimeout: number;
+  /** MAX_PLAYLIST_MB: cap of the unpacked bytes parsed */
   maxPlaylistMb: number;
+  /** MAX_PLAYLIST_ENTRIES: cap of the entries read */
+  maxPlaylistEntries: number;
 }
 
 /** Options of one import. */
@@ -164,6 +167,7 @@ async function importGeneration(
     userAgent: ua,
     timeoutMs: s.playlistTimeout * 1000,
     maxBytes: s.maxPlaylistMb * 1048576,
+    capName: "MAX_PLAYLIST_MB",
     signal: lease.signal,
     onBytes: (received, total) => {
       run.bytes = received;
@@ -177,7 +181,11 @@ async function importGeneration(
     let step = await it.next();
     while (!step.done) {
       for (const e of step.value) {
-        run.counts.entries++;
+        if (++run.counts.entries > s.maxPlaylistEntries) {
+          throw new UpstreamError(
+            `the playlist has more than ${s.maxPlaylistEntries} entries (MAX_PLAYLIST_ENTRIES)`,
+          );
+        }
         const gName = groupNameOf(e);
         if (excluded.has(gName)) {
           run.counts.excluded++;

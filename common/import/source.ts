@@ -1,6 +1,7 @@
 /**
  * Opens an import source, an http(s) URL or a file inside DATA_DIR, as a byte stream with a
- * deadline, a size cap, truncation detection, gzip detection and a byte count for progress.
+ * deadline, a size cap on what is parsed (unpacked bytes: a small gzip bomb cannot pass it),
+ * truncation detection, gzip detection and a byte count for progress.
  */
 import { UpstreamError } from "../errors.ts";
 
@@ -11,7 +12,10 @@ export interface SourceOptions {
   dataDir: string;
   userAgent: string;
   timeoutMs: number;
+  /** Cap of the bytes handed to the parser, counted after gunzip. */
   maxBytes: number;
+  /** The variable that sets the cap, named in its error (MAX_PLAYLIST_MB, MAX_EPG_MB). */
+  capName: string;
   /** Called as bytes arrive (compressed bytes when the transfer is compressed). */
   onBytes?: (received: number, total: number | null) => void;
   /** Stops the download (or file read) with the signal's reason, e.g. when a run is stopped. */
@@ -22,7 +26,7 @@ export interface SourceOptions {
 export interface OpenedSource {
   body: ReadableStream<Uint8Array>;
   totalBytes: number | null;
-  /** Clears the deadline timer; call when done. */
+  /** Clears the deadline timer and stops the download if it is still going; call when done. */
   close(): void;
 }
 
@@ -60,6 +64,8 @@ export async function openSource(opts: SourceOptions): Promise<OpenedSource> {
   const close = () => {
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", stop);
+    // A reader that stopped early (a cap, a bad file) leaves the body unread: cancel it.
+    if (!ac.signal.aborted) ac.abort(new UpstreamError("the import stopped reading"));
   };
   try {
     opts.signal?.throwIfAborted();
@@ -97,7 +103,7 @@ export async function openSource(opts: SourceOptions): Promise<OpenedSource> {
       if (total !== null && total > opts.maxBytes) {
         await res.body.cancel();
         throw new UpstreamError(
-          `file is ${mb(total)} MB, over the cap of ${mb(opts.maxBytes)} MB (MAX_PLAYLIST_MB)`,
+          `file is ${mb(total)} MB, over the cap of ${mb(opts.maxBytes)} MB (${opts.capName})`,
         );
       }
       raw = res.body;
@@ -109,7 +115,7 @@ export async function openSource(opts: SourceOptions): Promise<OpenedSource> {
       if (total > opts.maxBytes) {
         file.close();
         throw new UpstreamError(
-          `file is ${mb(total)} MB, over the cap of ${mb(opts.maxBytes)} MB (MAX_PLAYLIST_MB)`,
+          `file is ${mb(total)} MB, over the cap of ${mb(opts.maxBytes)} MB (${opts.capName})`,
         );
       }
       raw = file.readable;
@@ -141,11 +147,6 @@ function countAndGunzip(
       transform(chunk, ctl) {
         if (ac.signal.aborted) throw ac.signal.reason;
         received += chunk.byteLength;
-        if (received > opts.maxBytes) {
-          throw new UpstreamError(
-            `download passed the cap of ${mb(opts.maxBytes)} MB (MAX_PLAYLIST_MB)`,
-          );
-        }
         const now = Date.now();
         if (opts.onBytes && now - lastReport > 200) {
           lastReport = now;
@@ -168,6 +169,11 @@ function countAndGunzip(
   // Sniff the gzip magic number (RFC 1952: 1f 8b) on the first chunk.
   const reader = counted.getReader();
   let inner: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  let gzipped = false;
+  // The cap counts what the parser gets: unpacked bytes (fetch has already undone a
+  // Content-Encoding; a .gz file is unpacked here).
+  let unpacked = 0;
+  const cap = mb(opts.maxBytes);
   return new ReadableStream<Uint8Array>({
     async pull(ctl) {
       try {
@@ -189,6 +195,7 @@ function countAndGunzip(
             },
           });
           const gz = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+          gzipped = gz;
           inner = (gz
             ? rest.pipeThrough(
               new DecompressionStream("gzip") as TransformStream<
@@ -199,8 +206,19 @@ function countAndGunzip(
             : rest).getReader();
         }
         const r = await inner.read();
-        if (r.done) ctl.close();
-        else ctl.enqueue(r.value);
+        if (r.done) return ctl.close();
+        unpacked += r.value.byteLength;
+        if (unpacked > opts.maxBytes) {
+          const error = new UpstreamError(
+            gzipped
+              ? `the file unpacks to more than the cap of ${cap} MB (${opts.capName} counts unpacked bytes)`
+              : `download passed the cap of ${cap} MB (${opts.capName})`,
+          );
+          ac.abort(error);
+          await inner.cancel(error);
+          throw error;
+        }
+        ctl.enqueue(r.value);
       } catch (err) {
         const e = ac.signal.aborted ? ac.signal.reason : err;
         ctl.error(e instanceof UpstreamError ? e : new UpstreamError(describe(e)));
