@@ -43,6 +43,7 @@ if (import.meta.main) {
       DATA_DIR: dataDir,
       ADMIN_PASSWORD: "unused here",
       MAX_PLAYLIST_MB: "1024",
+      ALLOWED_PRIVATE_HOSTS: "127.0.0.1",
     });
     const playlist = await createUpstreamPlaylist(kv, {
       name: "Bench",

@@ -67,6 +67,8 @@ export async function spawnManager(
       // Generated guides run to hundreds of MB: caps above every file a benchmark imports.
       MAX_PLAYLIST_MB: "1024",
       MAX_EPG_MB: "4096",
+      // Upstreams of benchmarks are servers on 127.0.0.1.
+      ALLOWED_PRIVATE_HOSTS: "127.0.0.1",
       ...opts.env,
     },
     stdin: "null",

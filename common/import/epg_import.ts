@@ -35,6 +35,8 @@ export interface EpgImportSettings {
   epgTimeout: number;
   /** MAX_EPG_MB: cap of the unpacked bytes parsed */
   maxEpgMb: number;
+  /** ALLOWED_PRIVATE_HOSTS: internal hosts a download may be redirected to */
+  allowedPrivateHosts: readonly string[];
 }
 
 /** Options of one guide import. */
@@ -122,6 +124,7 @@ async function importGeneration(
     timeoutMs: s.epgTimeout * 1000,
     maxBytes: s.maxEpgMb * 1048576,
     capName: "MAX_EPG_MB",
+    allowedPrivateHosts: s.allowedPrivateHosts,
     signal: lease.signal,
     onBytes: (received, total) => {
       run.bytes = received;

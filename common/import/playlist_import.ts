@@ -52,6 +52,8 @@ export interface ImportSettings extends UrlRules {
   maxPlaylistMb: number;
   /** MAX_PLAYLIST_ENTRIES: cap of the entries read */
   maxPlaylistEntries: number;
+  /** ALLOWED_PRIVATE_HOSTS: internal hosts a download may be redirected to */
+  allowedPrivateHosts: readonly string[];
 }
 
 /** Options of one import. */
@@ -168,6 +170,7 @@ async function importGeneration(
     timeoutMs: s.playlistTimeout * 1000,
     maxBytes: s.maxPlaylistMb * 1048576,
     capName: "MAX_PLAYLIST_MB",
+    allowedPrivateHosts: s.allowedPrivateHosts,
     signal: lease.signal,
     onBytes: (received, total) => {
       run.bytes = received;

@@ -4,6 +4,7 @@
  * truncation detection, gzip detection and a byte count for progress.
  */
 import { UpstreamError } from "../errors.ts";
+import { fetchOutbound } from "../net/outbound.ts";
 
 /** Where to read from and the limits that apply. */
 export interface SourceOptions {
@@ -16,6 +17,11 @@ export interface SourceOptions {
   maxBytes: number;
   /** The variable that sets the cap, named in its error (MAX_PLAYLIST_MB, MAX_EPG_MB). */
   capName: string;
+  /**
+   * ALLOWED_PRIVATE_HOSTS: where redirects may lead besides public addresses and the URL's own
+   * host (see common/net/outbound.ts).
+   */
+  allowedPrivateHosts: readonly string[];
   /** Called as bytes arrive (compressed bytes when the transfer is compressed). */
   onBytes?: (received: number, total: number | null) => void;
   /** Stops the download (or file read) with the signal's reason, e.g. when a run is stopped. */
@@ -78,13 +84,16 @@ export async function openSource(opts: SourceOptions): Promise<OpenedSource> {
       }
       let res: Response;
       try {
-        res = await fetch(opts.url, {
+        // The admin typed this URL: its own host may be a LAN address. Where it redirects is
+        // the provider's choice and is checked hop by hop.
+        res = await fetchOutbound(opts.url, {
+          allowedHosts: [new URL(opts.url).hostname, ...opts.allowedPrivateHosts],
           headers: { "user-agent": opts.userAgent, accept: "*/*" },
           signal: ac.signal,
-          redirect: "follow",
         });
       } catch (err) {
         if (ac.signal.aborted) throw ac.signal.reason;
+        if (err instanceof UpstreamError) throw err;
         throw new UpstreamError(
           `cannot reach ${new URL(opts.url).host}: ${(err as Error).message}`,
         );
