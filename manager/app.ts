@@ -30,10 +30,30 @@ function hostAllowed(allowed: string[], host: string | undefined): boolean {
   });
 }
 
+/**
+ * The Content-Security-Policy of every page: scripts only from this site (the islands bundle; no
+ * inline script anywhere, island props travel in data attributes), no framing, forms post only
+ * here. Inline styles stay allowed. With ICON_CACHE=false pages may show logos from their hosts.
+ */
+export function contentSecurityPolicy(opts: { externalImages: boolean }): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data:${opts.externalImages ? " http: https:" : ""}`,
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
 /** Builds the manager app. */
 export function createManagerApp(deps: ManagerDeps) {
   const app = new Hono<ManagerEnv>();
   const trustedProxies = parseTrustedProxies(deps.config.trustedProxies);
+  const csp = contentSecurityPolicy({ externalImages: !deps.config.iconCache });
   // Who the client is: forwarded headers count only from TRUSTED_PROXIES.
   app.use("*", async (c, next) => {
     const remote = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
@@ -59,6 +79,7 @@ export function createManagerApp(deps: ManagerDeps) {
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "same-origin");
     if (c.res.headers.get("content-type")?.startsWith("text/html")) {
+      c.header("Content-Security-Policy", csp);
       c.header("X-Frame-Options", "DENY");
       c.header("Cache-Control", "no-store");
     }

@@ -15,6 +15,7 @@ import { Field } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import type { Context } from "hono";
+import { redirectWithNotice } from "../notice.ts";
 
 const PasswordForm = z.object({
   current: z.string().min(1, "Enter your current password"),
@@ -81,7 +82,7 @@ export function accountRoutes(deps: ManagerDeps) {
     // Every older session ends with the change; this browser gets a fresh one.
     const { token } = await createLoginSession(deps.kv, c.var.user.id);
     setSessionCookie(c, token);
-    return c.redirect("/admin/account?flash=Password+changed", 303);
+    return redirectWithNotice(c, "/admin/account", "Password changed");
   });
 
   const accountPage = async (c: Context<ManagerEnv>, secret?: string) => {
@@ -166,14 +167,14 @@ export function accountRoutes(deps: ManagerDeps) {
     const parsed = z.object({ name: z.string().trim().min(1).max(100) }).safeParse(
       await c.req.parseBody(),
     );
-    if (!parsed.success) return c.redirect("/admin/account?flash=Give+the+token+a+name", 303);
+    if (!parsed.success) return redirectWithNotice(c, "/admin/account", "Give the token a name");
     const { secret } = await createApiToken(deps.kv, c.var.user.id, parsed.data.name);
     // Shown once in this answer; never put in a URL, where history would keep it.
     return await accountPage(c, secret);
   });
   app.post("/tokens/:id/delete", async (c) => {
     await revokeApiToken(deps.kv, c.req.param("id"));
-    return c.redirect("/admin/account?flash=Token+revoked", 303);
+    return redirectWithNotice(c, "/admin/account", "Token revoked");
   });
   return app;
 }

@@ -14,6 +14,7 @@ import { Field, type FieldErrors, fieldErrors, formatTime } from "../components/
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { joinPort } from "../services/downstream.ts";
+import { redirectWithNotice } from "../notice.ts";
 
 type Values = Record<string, string>;
 
@@ -166,7 +167,7 @@ export function proxyRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
       throw err;
     }
-    return c.redirect("/admin/proxies?flash=Proxy+saved", 303);
+    return redirectWithNotice(c, "/admin/proxies", "Proxy saved");
   };
   app.post("/", (c) => save(c));
   app.post("/:id", (c) => save(c, c.req.param("id")));
@@ -178,7 +179,7 @@ export function proxyRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return listPage(c, err.message);
       throw err;
     }
-    return c.redirect("/admin/proxies?flash=Proxy+deleted", 303);
+    return redirectWithNotice(c, "/admin/proxies", "Proxy deleted");
   });
   return app;
 }
