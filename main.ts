@@ -18,9 +18,4 @@ if (import.meta.main) {
   const kv = await openKv(config);
   await startManager(kv, config);
   await startProxy(kv, config);
-  if (!config.adminPasswordConfigured) {
-    console.log(
-      `No ADMIN_PASSWORD set: log in as "${config.adminUsername}" with "password" once and choose a new password.`,
-    );
-  }
 }

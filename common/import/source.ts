@@ -4,6 +4,7 @@
  * truncation detection, gzip detection and a byte count for progress.
  */
 import { UpstreamError } from "../errors.ts";
+import { KV_FILE_NAME } from "../db/open_kv.ts";
 import { fetchOutbound } from "../net/outbound.ts";
 
 /** Where to read from and the limits that apply. */
@@ -36,25 +37,78 @@ export interface OpenedSource {
   close(): void;
 }
 
-/** Resolves a local path and makes sure it lies inside DATA_DIR (symlinks resolved). */
+/**
+ * Resolves a local path and makes sure it lies inside DATA_DIR (symlinks resolved). Every path
+ * that leads outside gets the same answer whether or not anything exists there, and DATA_DIR's
+ * own KV files and hidden files are never imported.
+ */
 export async function resolveInsideDataDir(dataDir: string, path: string): Promise<string> {
   if (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path)) {
     throw new UpstreamError(`"${path}" is not a local path; only files inside DATA_DIR are read`);
   }
   const root = await Deno.realPath(dataDir);
-  const joined = path.startsWith("/") ? path : `${root}/${path}`;
+  const outside = new UpstreamError(
+    `File "${path}" lies outside DATA_DIR (${root}) and is never read`,
+  );
+  // Lexically first: a path that leaves DATA_DIR is refused before the disk is asked anything.
+  const joined = normalizePath(path.startsWith("/") ? path : `${root}/${path}`);
+  if (!within(root, joined)) throw outside;
   let real: string;
   try {
     real = await Deno.realPath(joined);
   } catch {
+    // Missing: say so only when the missing file would lie inside. A dangling link, or a path
+    // through a link that leaves DATA_DIR, says nothing about what exists out there.
+    if (await isLink(joined) || !within(root, await realAncestor(joined))) throw outside;
     throw new UpstreamError(`File "${path}" does not exist inside DATA_DIR`);
   }
-  if (real !== root && !real.startsWith(root.endsWith("/") ? root : root + "/")) {
-    throw new UpstreamError(`File "${path}" lies outside DATA_DIR (${root}) and is never read`);
+  if (!within(root, real)) throw outside;
+  const parts = real.slice(root.length).split("/").filter(Boolean);
+  if (parts.some((p) => p.startsWith(".")) || parts[0]?.startsWith(KV_FILE_NAME)) {
+    throw new UpstreamError(
+      `File "${path}" is one of DATA_DIR's own files (the KV store or a hidden file) and is never imported`,
+    );
   }
   const info = await Deno.stat(real);
   if (!info.isFile) throw new UpstreamError(`"${path}" is not a file`);
   return real;
+}
+
+function within(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith("/") ? root : root + "/");
+}
+
+/** Resolves `.` and `..` segments and repeated slashes of an absolute path, without the disk. */
+function normalizePath(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") out.pop();
+    else out.push(part);
+  }
+  return "/" + out.join("/");
+}
+
+/** The real path of the nearest ancestor of `path` that exists. */
+async function realAncestor(path: string): Promise<string> {
+  for (
+    let dir = path.slice(0, path.lastIndexOf("/")) || "/";;
+    dir = dir.slice(0, dir.lastIndexOf("/")) || "/"
+  ) {
+    try {
+      return await Deno.realPath(dir);
+    } catch {
+      if (dir === "/") return "/";
+    }
+  }
+}
+
+async function isLink(path: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(path)).isSymlink;
+  } catch {
+    return false;
+  }
 }
 
 /** Opens a source; errors are UpstreamErrors with a message fit for the admin. */
