@@ -222,6 +222,14 @@ export const LoginSession = z.object({
 /** A login session. */
 export type LoginSession = z.infer<typeof LoginSession>;
 
+/**
+ * What an API token may do: `metrics` scrapes /api/v1/metrics only; `read` reads what the admin
+ * pages show (and metrics) and changes nothing; `admin` does everything an admin does.
+ */
+export const TokenScope = z.enum(["read", "metrics", "admin"]).openapi("TokenScope");
+/** What an API token may do. */
+export type TokenScope = z.infer<typeof TokenScope>;
+
 /** An API token as stored (the secret itself is never stored). */
 export const ApiToken = z.object({
   id,
@@ -229,16 +237,19 @@ export const ApiToken = z.object({
   userId: id,
   hash: z.string(),
   prefix: z.string(),
+  /** Absent on tokens made before scopes existed: those are admin tokens. */
+  scope: TokenScope.optional(),
   createdAt: isoDate,
   lastUsedAt: isoDate.nullable(),
 });
 /** An API token as stored. */
 export type ApiToken = z.infer<typeof ApiToken>;
 
-/** Input to create an API token. */
-export const ApiTokenInput = z.object({ name: z.string().trim().min(1).max(100) }).openapi(
-  "ApiTokenInput",
-);
+/** Input to create an API token; read-only unless another scope is asked for. */
+export const ApiTokenInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  scope: TokenScope.optional().default("read"),
+}).openapi("ApiTokenInput");
 /** Input to create an API token. */
 export type ApiTokenInput = z.infer<typeof ApiTokenInput>;
 

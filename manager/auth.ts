@@ -11,6 +11,7 @@ import type { LoginSession, User } from "../common/schemas.ts";
 import { NotFoundError } from "../common/errors.ts";
 import type { ClientInfo } from "../common/net/client_address.ts";
 import type { ManagerDeps } from "./deps.ts";
+import { describeScope, requiredScope, scopeAllows } from "./api/scopes.ts";
 
 /** Name of the login cookie. */
 export const SESSION_COOKIE = "iptv_session";
@@ -115,6 +116,15 @@ export function requireApiAuth(deps: ManagerDeps): MiddlewareHandler<ManagerEnv>
       // Throws TooManyAttemptsError (429) while the address is blocked.
       const token = await deps.guard.checkToken(c.var.client.address, value);
       if (!token) return deny(c, "The API token is unknown or revoked");
+      // Tokens from before scopes existed were admin tokens.
+      const scope = token.scope ?? "admin";
+      const apiPath = c.req.path.replace(/^\/api\/v1/, "") || "/";
+      if (!scopeAllows(scope, requiredScope(c.req.method, apiPath))) {
+        return c.json({
+          error: `This API token is a ${scope} token: it may ${describeScope(scope)}`,
+          issues: {},
+        }, 403);
+      }
       const user = await userOrNull(deps.kv, token.userId);
       if (!user) return deny(c, "The API token's user no longer exists");
       c.set("user", user);

@@ -241,7 +241,7 @@ Deno.test(
     try {
       const c = new Client(m.base);
       await c.login("admin", "correct horse battery");
-      const res = await c.postForm("/admin/account/tokens", { name: "Script" });
+      const res = await c.postForm("/admin/account/tokens", { name: "Script", scope: "admin" });
       equal(res.status, 200);
       const html = await res.text();
       const secret = /data-testid="new-token">([^<]+)</.exec(html)![1];
