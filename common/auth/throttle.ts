@@ -127,9 +127,11 @@ export async function uncountNameAttempt(kv: Deno.Kv, name: string): Promise<voi
     const entry = await kv.get<AttemptRecord>(key);
     if (!entry.value || entry.value.attempts <= 0) return;
     const next = { ...entry.value, attempts: entry.value.attempts - 1 };
-    const res = await kv.atomic().check(entry).set(key, next, { expireIn: FORGET_AFTER_MS })
-      .commit();
-    if (res.ok) return;
+    const op = kv.atomic().check(entry);
+    // Nothing left to remember: no key stays behind for a name that only ever logged in.
+    if (next.attempts === 0 && next.nextAt <= Date.now()) op.delete(key);
+    else op.set(key, next, { expireIn: FORGET_AFTER_MS });
+    if ((await op.commit()).ok) return;
   }
 }
 
