@@ -75,12 +75,12 @@ export class LoginGuard {
   /** A known-device cookie value for a browser that just logged in as this user. */
   async deviceCookie(userId: string): Promise<string> {
     const key = await signingKey(this.#kv, this.#secretKey);
-    return await sign(key, DEVICE_PURPOSE, `${userId}.${Date.now()}`);
+    return await sign(key, `${userId}.${Date.now()}`, { purpose: DEVICE_PURPOSE });
   }
 
   async #deviceUser(cookie: string): Promise<string | null> {
     const key = await signingKey(this.#kv, this.#secretKey);
-    const value = await verifySigned(key, DEVICE_PURPOSE, cookie);
+    const value = await verifySigned(key, cookie, { purpose: DEVICE_PURPOSE });
     if (!value) return null;
     const [userId, issued] = value.split(".");
     const age = Date.now() - Number(issued);

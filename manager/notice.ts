@@ -11,9 +11,13 @@ import { isHttps } from "./auth.ts";
 export const NOTICE_COOKIE = "iptv_notice";
 const MAX_CHARS = 500;
 
-/** Redirects (303) to `location` and shows `message` on the page it leads to. */
-export function redirectWithNotice(c: Context, location: string, message: string): Response {
-  setCookie(c, NOTICE_COOKIE, message.slice(0, MAX_CHARS), {
+/** Redirects (303) to `location` and shows the notice on the page it leads to. */
+export function redirectWithNotice(
+  c: Context,
+  location: string,
+  opts: { notice: string },
+): Response {
+  setCookie(c, NOTICE_COOKIE, opts.notice.slice(0, MAX_CHARS), {
     httpOnly: true,
     sameSite: "Lax",
     secure: isHttps(c),

@@ -69,7 +69,12 @@ function fromB64url(text: string): Uint8Array | null {
 }
 
 /** `value.signature`, the signature over the purpose and the value. */
-export async function sign(key: CryptoKey, purpose: string, value: string): Promise<string> {
+export async function sign(
+  key: CryptoKey,
+  value: string,
+  opts: { purpose: string },
+): Promise<string> {
+  const purpose = opts.purpose;
   const sig = await crypto.subtle.sign("HMAC", key, enc.encode(`${purpose}\u0000${value}`));
   return `${value}.${b64url(new Uint8Array(sig))}`;
 }
@@ -77,9 +82,10 @@ export async function sign(key: CryptoKey, purpose: string, value: string): Prom
 /** The value of a signed text when its signature holds for the purpose, else null. */
 export async function verifySigned(
   key: CryptoKey,
-  purpose: string,
   signed: string,
+  opts: { purpose: string },
 ): Promise<string | null> {
+  const purpose = opts.purpose;
   const dot = signed.lastIndexOf(".");
   if (dot <= 0 || signed.length > 500) return null;
   const value = signed.slice(0, dot);

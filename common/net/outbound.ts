@@ -172,11 +172,9 @@ export async function fetchOutbound(
   let method = opts.method ?? "GET";
   for (let hop = 0;; hop++) {
     const addresses = await checkTarget(current, rules);
-    const res = await fetchPinned(current, addresses[0], {
-      method,
-      headers: opts.headers,
-      signal: opts.signal,
-      redirect: "manual",
+    const res = await fetchPinned(current, {
+      address: addresses[0],
+      init: { method, headers: opts.headers, signal: opts.signal, redirect: "manual" },
     });
     const location = res.headers.get("location");
     if (!REDIRECTS.has(res.status) || location === null) return res;
@@ -193,7 +191,11 @@ export async function fetchOutbound(
 }
 
 /** Fetches over plain http from the checked address itself; https goes by name (TLS needs it). */
-async function fetchPinned(url: URL, address: string, init: RequestInit): Promise<Response> {
+async function fetchPinned(
+  url: URL,
+  opts: { address: string; init: RequestInit },
+): Promise<Response> {
+  const { address, init } = opts;
   if (url.protocol !== "http:") return await fetch(url, init);
   const client = Deno.createHttpClient({
     proxy: { transport: "tcp", hostname: address, port: Number(url.port || 80) },

@@ -10,8 +10,12 @@ import type { ManagerDeps } from "../deps.ts";
 import { apiRouter, errors } from "./_common.ts";
 import { METRICS_PATH } from "./scopes.ts";
 
-function metric(name: string, type: "gauge" | "counter", help: string, lines: string[]): string {
-  return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${lines.join("\n")}\n`;
+function metric(
+  name: string,
+  opts: { type?: "gauge" | "counter"; help: string; lines: string[] },
+): string {
+  const type = opts.type ?? "gauge";
+  return `# HELP ${name} ${opts.help}\n# TYPE ${name} ${type}\n${opts.lines.join("\n")}\n`;
 }
 
 /** Routes of the metrics API. */
@@ -38,27 +42,35 @@ export function metricsApi(deps: ManagerDeps) {
       ]);
       const icons = deps.icons.counts();
       const body = [
-        metric("iptv_upstream_playlists", "gauge", "Upstream playlists.", [
-          `iptv_upstream_playlists ${upstream.length}`,
-        ]),
-        metric("iptv_guides", "gauge", "Upstream guides.", [`iptv_guides ${guides.length}`]),
-        metric("iptv_downstream_playlists", "gauge", "Downstream playlists.", [
-          `iptv_downstream_playlists ${downstream.length}`,
-        ]),
-        metric("iptv_channels", "gauge", "Channels of all upstream playlists.", [
-          `iptv_channels ${deps.index.count()}`,
-        ]),
-        metric("iptv_icons", "gauge", "Cached icons by status.", [
-          `iptv_icons{status="ok"} ${icons.ok}`,
-          `iptv_icons{status="pending"} ${icons.pending}`,
-          `iptv_icons{status="failed"} ${icons.failed}`,
-        ]),
-        metric(
-          "iptv_password_checks_total",
-          "counter",
-          "Password checks made by this process (each counted before it was made).",
-          [`iptv_password_checks_total ${deps.guard.passwordChecks}`],
-        ),
+        metric("iptv_upstream_playlists", {
+          help: "Upstream playlists.",
+          lines: [`iptv_upstream_playlists ${upstream.length}`],
+        }),
+        metric("iptv_guides", {
+          help: "Upstream guides.",
+          lines: [`iptv_guides ${guides.length}`],
+        }),
+        metric("iptv_downstream_playlists", {
+          help: "Downstream playlists.",
+          lines: [`iptv_downstream_playlists ${downstream.length}`],
+        }),
+        metric("iptv_channels", {
+          help: "Channels of all upstream playlists.",
+          lines: [`iptv_channels ${deps.index.count()}`],
+        }),
+        metric("iptv_icons", {
+          help: "Cached icons by status.",
+          lines: [
+            `iptv_icons{status="ok"} ${icons.ok}`,
+            `iptv_icons{status="pending"} ${icons.pending}`,
+            `iptv_icons{status="failed"} ${icons.failed}`,
+          ],
+        }),
+        metric("iptv_password_checks_total", {
+          type: "counter",
+          help: "Password checks made by this process (each counted before it was made).",
+          lines: [`iptv_password_checks_total ${deps.guard.passwordChecks}`],
+        }),
       ].join("");
       return c.text(body, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
     },

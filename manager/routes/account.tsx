@@ -84,7 +84,7 @@ export function accountRoutes(deps: ManagerDeps) {
     // Every older session ends with the change; this browser gets a fresh one.
     const { token } = await createLoginSession(deps.kv, c.var.user.id);
     setSessionCookie(c, token);
-    return redirectWithNotice(c, "/admin/account", "Password changed");
+    return redirectWithNotice(c, "/admin/account", { notice: "Password changed" });
   });
 
   const accountPage = async (c: Context<ManagerEnv>, secret?: string) => {
@@ -177,7 +177,9 @@ export function accountRoutes(deps: ManagerDeps) {
   app.post("/tokens", async (c) => {
     const parsed = ApiTokenInput.safeParse(await c.req.parseBody());
     if (!parsed.success) {
-      return redirectWithNotice(c, "/admin/account", "Give the token a name and a scope");
+      return redirectWithNotice(c, "/admin/account", {
+        notice: "Give the token a name and a scope",
+      });
     }
     const { secret } = await createApiToken(deps.kv, c.var.user.id, parsed.data);
     // Shown once in this answer; never put in a URL, where history would keep it.
@@ -185,7 +187,7 @@ export function accountRoutes(deps: ManagerDeps) {
   });
   app.post("/tokens/:id/delete", async (c) => {
     await revokeApiToken(deps.kv, c.req.param("id"));
-    return redirectWithNotice(c, "/admin/account", "Token revoked");
+    return redirectWithNotice(c, "/admin/account", { notice: "Token revoked" });
   });
   return app;
 }

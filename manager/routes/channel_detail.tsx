@@ -177,7 +177,7 @@ export function channelDetailRoutes(deps: ManagerDeps) {
     if (!o.success) return show(c, id, { values, errors: fieldErrors(o.error) });
     // The version the form was rendered with: a save over someone else's edit is a conflict.
     await putChannelOverride(deps, id, o.data, values.version || null);
-    return redirectWithNotice(c, `/admin/channels/${id}`, "Overrides saved");
+    return redirectWithNotice(c, `/admin/channels/${id}`, { notice: "Overrides saved" });
   });
   return app;
 }

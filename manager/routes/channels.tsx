@@ -69,11 +69,9 @@ export function channelRoutes(deps: ManagerDeps) {
     const enable = body.action === "enable";
     const n = await bulkSetEnabled(deps, toFilter(f), enable);
     const q = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== ""));
-    return redirectWithNotice(
-      c,
-      `/admin/channels?${q}`,
-      `${enable ? "Enabled" : "Disabled"} ${n} channels`,
-    );
+    return redirectWithNotice(c, `/admin/channels?${q}`, {
+      notice: `${enable ? "Enabled" : "Disabled"} ${n} channels`,
+    });
   });
   return app;
 }

@@ -410,21 +410,19 @@ export function downstreamRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
       throw err;
     }
-    return redirectWithNotice(c, `/admin/downstream/${savedId}/view`, "Playlist saved");
+    return redirectWithNotice(c, `/admin/downstream/${savedId}/view`, { notice: "Playlist saved" });
   };
   app.post("/", (c) => save(c));
   app.post("/:id", (c) => save(c, c.req.param("id")));
   app.post("/:id/rotate", async (c) => {
     await rotateTokens(deps, c.req.param("id"));
-    return redirectWithNotice(
-      c,
-      `/admin/downstream/${c.req.param("id")}/view`,
-      "New tokens issued",
-    );
+    return redirectWithNotice(c, `/admin/downstream/${c.req.param("id")}/view`, {
+      notice: "New tokens issued",
+    });
   });
   app.post("/:id/delete", async (c) => {
     await removeDownstream(deps, c.req.param("id"));
-    return redirectWithNotice(c, "/admin/downstream", "Playlist deleted");
+    return redirectWithNotice(c, "/admin/downstream", { notice: "Playlist deleted" });
   });
   return app;
 }

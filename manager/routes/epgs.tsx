@@ -43,7 +43,7 @@ function toInput(body: Record<string, unknown>) {
 }
 
 function back(c: Context, message: string): Response {
-  return redirectWithNotice(c, "/admin/epgs", message);
+  return redirectWithNotice(c, "/admin/epgs", { notice: message });
 }
 
 /** Routes of the guide pages. */

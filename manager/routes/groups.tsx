@@ -171,7 +171,7 @@ export function groupRoutes(deps: ManagerDeps) {
     const name = typeof body.name === "string" ? body.name.trim().slice(0, 500) : "";
     const version = typeof body.version === "string" ? body.version || null : undefined;
     await renameGroup(deps, c.req.param("id"), name, version);
-    return redirectWithNotice(c, `/admin/groups/${c.req.param("id")}`, "Group renamed");
+    return redirectWithNotice(c, `/admin/groups/${c.req.param("id")}`, { notice: "Group renamed" });
   });
   app.post("/:id/renumber", async (c) => {
     const body = await c.req.parseBody();
@@ -183,11 +183,9 @@ export function groupRoutes(deps: ManagerDeps) {
       });
     }
     const n = await renumberGroup(deps, c.req.param("id"), f.data.start);
-    return redirectWithNotice(
-      c,
-      `/admin/groups/${c.req.param("id")}`,
-      `Numbered ${n} channels`,
-    );
+    return redirectWithNotice(c, `/admin/groups/${c.req.param("id")}`, {
+      notice: `Numbered ${n} channels`,
+    });
   });
   app.post("/:id/toggle", async (c) => {
     const body = await c.req.parseBody();

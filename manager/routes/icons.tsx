@@ -250,17 +250,17 @@ export function iconRoutes(deps: ManagerDeps) {
   app.post("/refetch-failed", async (c) => {
     const q = backQuery(await c.req.parseBody());
     const n = deps.icons.refetchFailed();
-    return redirectWithNotice(c, listHref(q), `Fetching ${n} failed icons again`);
+    return redirectWithNotice(c, listHref(q), { notice: `Fetching ${n} failed icons again` });
   });
   app.post("/:id/refetch", async (c) => {
     const q = backQuery(await c.req.parseBody());
     await deps.icons.refetch(c.req.param("id"));
-    return redirectWithNotice(c, listHref(q), "Icon queued to be fetched again");
+    return redirectWithNotice(c, listHref(q), { notice: "Icon queued to be fetched again" });
   });
   app.post("/:id/delete", async (c) => {
     const q = backQuery(await c.req.parseBody());
     await deps.icons.delete(c.req.param("id"));
-    return redirectWithNotice(c, listHref(q), "Icon deleted");
+    return redirectWithNotice(c, listHref(q), { notice: "Icon deleted" });
   });
   app.post("/:id/upload", async (c) => {
     // The login middleware parsed the multipart body already (for _csrf); this is its cache.
@@ -280,7 +280,7 @@ export function iconRoutes(deps: ManagerDeps) {
       if (err instanceof ValidationError) return list(c, q, { error: err.message, status: 422 });
       throw err;
     }
-    return redirectWithNotice(c, listHref(q), "Icon replaced");
+    return redirectWithNotice(c, listHref(q), { notice: "Icon replaced" });
   });
   return app;
 }

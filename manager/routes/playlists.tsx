@@ -213,7 +213,7 @@ export function playlistRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
       throw err;
     }
-    return redirectWithNotice(c, "/admin/playlists", "Playlist saved");
+    return redirectWithNotice(c, "/admin/playlists", { notice: "Playlist saved" });
   };
   app.post("/", (c) => save(c));
   app.post("/:id", (c) => save(c, c.req.param("id")));
@@ -222,15 +222,15 @@ export function playlistRoutes(deps: ManagerDeps) {
       await deps.startImport(c.req.param("id"), "manual");
     } catch (err) {
       if (err instanceof ConflictError) {
-        return redirectWithNotice(c, "/admin/playlists", err.message);
+        return redirectWithNotice(c, "/admin/playlists", { notice: err.message });
       }
       throw err;
     }
-    return redirectWithNotice(c, "/admin/playlists", "Import started");
+    return redirectWithNotice(c, "/admin/playlists", { notice: "Import started" });
   });
   app.post("/:id/delete", async (c) => {
     await removePlaylist(deps, c.req.param("id"));
-    return redirectWithNotice(c, "/admin/playlists", "Playlist deleted");
+    return redirectWithNotice(c, "/admin/playlists", { notice: "Playlist deleted" });
   });
   return app;
 }

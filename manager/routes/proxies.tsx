@@ -167,7 +167,7 @@ export function proxyRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
       throw err;
     }
-    return redirectWithNotice(c, "/admin/proxies", "Proxy saved");
+    return redirectWithNotice(c, "/admin/proxies", { notice: "Proxy saved" });
   };
   app.post("/", (c) => save(c));
   app.post("/:id", (c) => save(c, c.req.param("id")));
@@ -179,7 +179,7 @@ export function proxyRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return listPage(c, err.message);
       throw err;
     }
-    return redirectWithNotice(c, "/admin/proxies", "Proxy deleted");
+    return redirectWithNotice(c, "/admin/proxies", { notice: "Proxy deleted" });
   });
   return app;
 }

@@ -111,7 +111,7 @@ export function userAgentRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
       throw err;
     }
-    return redirectWithNotice(c, "/admin/user-agents", "User agent saved");
+    return redirectWithNotice(c, "/admin/user-agents", { notice: "User agent saved" });
   };
   app.post("/", (c) => save(c));
   app.post("/:id", (c) => save(c, c.req.param("id")));
@@ -120,11 +120,11 @@ export function userAgentRoutes(deps: ManagerDeps) {
       await deleteUserAgent(deps.kv, c.req.param("id"));
     } catch (err) {
       if (err instanceof ConflictError) {
-        return redirectWithNotice(c, "/admin/user-agents", err.message);
+        return redirectWithNotice(c, "/admin/user-agents", { notice: err.message });
       }
       throw err;
     }
-    return redirectWithNotice(c, "/admin/user-agents", "User agent deleted");
+    return redirectWithNotice(c, "/admin/user-agents", { notice: "User agent deleted" });
   });
   return app;
 }
