@@ -19,9 +19,4 @@ if (import.meta.main) {
   const manager = await startManager(kv, config);
   // One process, one change feed and one channel index for both services.
   await startProxy(kv, config, { feed: manager.deps.feed, index: manager.deps.index });
-  if (!config.adminPasswordConfigured) {
-    console.log(
-      `No ADMIN_PASSWORD set: log in as "${config.adminUsername}" with "password" once and choose a new password.`,
-    );
-  }
 }

@@ -39,7 +39,12 @@ if (import.meta.main) {
   const dataDir = await Deno.makeTempDir({ prefix: "iptv-bare-" });
   const kv = await Deno.openKv(`${dataDir}/bench.kv`);
   try {
-    const config = loadConfig({ DATA_DIR: dataDir, ADMIN_PASSWORD: "unused here" });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      ADMIN_PASSWORD: "unused here",
+      MAX_PLAYLIST_MB: "1024",
+      ALLOWED_PRIVATE_HOSTS: "127.0.0.1",
+    });
     const playlist = await createUpstreamPlaylist(kv, {
       name: "Bench",
       url: Deno.args[0],

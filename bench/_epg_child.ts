@@ -50,7 +50,13 @@ async function importInto(file: string, dir: string) {
     enabled: true,
   });
   const { done } = await startEpgImport(kv, epg.id, {
-    settings: { dataDir: dir, userAgent: "bench", epgTimeout: 3600, maxPlaylistMb: 1024 },
+    settings: {
+      dataDir: dir,
+      userAgent: "bench",
+      epgTimeout: 3600,
+      maxEpgMb: 1024,
+      allowedPrivateHosts: [],
+    },
   });
   const run = await done;
   if (run.status !== "ok") throw new Error(run.error ?? "import failed");

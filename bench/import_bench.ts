@@ -64,6 +64,11 @@ export async function spawnManager(
       LOG_LEVEL: "warning",
       // The generated logos name hosts on the internet: never fetch them in a benchmark.
       ICON_CACHE: "false",
+      // Generated guides run to hundreds of MB: caps above every file a benchmark imports.
+      MAX_PLAYLIST_MB: "1024",
+      MAX_EPG_MB: "4096",
+      // Upstreams of benchmarks are servers on 127.0.0.1.
+      ALLOWED_PRIVATE_HOSTS: "127.0.0.1",
       ...opts.env,
     },
     stdin: "null",

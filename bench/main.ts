@@ -143,7 +143,9 @@ function importSection(r: ImportBenchResult): string {
     "",
     table(["Measure", "Manager", "Target", "Verdict"], [[
       "idle RSS above the empty manager, per 1,000 channels held",
-      `${(((r.idleRssMb - r.startRssMb) * 1024) / (r.first.counts.channels / 1000)).toFixed(0)} KB` +
+      `${
+        (((r.idleRssMb - r.startRssMb) * 1024) / (r.first.counts.channels / 1000)).toFixed(0)
+      } KB` +
       ` (${mb(r.idleRssMb)} holding them, ${mb(r.startRssMb)} empty)`,
       "≤ 1,024 KB",
       verdict(((r.idleRssMb - r.startRssMb) * 1024) / (r.first.counts.channels / 1000) <= 1024),

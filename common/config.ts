@@ -3,6 +3,7 @@
  * manager and proxy has an equivalent here (README.md has the table).
  */
 import { z } from "zod";
+import { parseCidr } from "./net/ip.ts";
 
 const DEFAULT_USER_AGENT =
   "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/50.0.2661.102 Safari/537.36";
@@ -93,6 +94,33 @@ const urlText = z.string().trim().transform((v, ctx) => {
 
 const listText = z.string().transform((v) => parseListValue(v));
 
+const cidrListText = z.string().transform((v, ctx) => {
+  const items = parseListValue(v);
+  for (const item of items) {
+    if (!parseCidr(item)) {
+      ctx.addIssue({ code: "custom", message: `"${item}" is not an IP address or CIDR range` });
+      return z.NEVER;
+    }
+  }
+  return items;
+});
+
+const HOST_NAME = /^\.?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i;
+
+const hostListText = z.string().transform((v, ctx) => {
+  const items = parseListValue(v).map((s) => s.toLowerCase());
+  for (const item of items) {
+    if (!parseCidr(item) && !HOST_NAME.test(item)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${item}" is not a host name, IP address or CIDR range`,
+      });
+      return z.NEVER;
+    }
+  }
+  return items;
+});
+
 const regexListText = z.string().transform((v, ctx) => {
   const items = parseListValue(v);
   for (const item of items) {
@@ -166,6 +194,8 @@ const VARIABLES = {
   },
   secretKey: { env: ["SECRET_KEY"], def: "", schema: z.string() },
   allowedHosts: { env: ["ALLOWED_HOSTS"], def: "['*']", schema: listText },
+  trustedProxies: { env: ["TRUSTED_PROXIES"], def: "", schema: cidrListText },
+  allowedPrivateHosts: { env: ["ALLOWED_PRIVATE_HOSTS"], def: "", schema: hostListText },
   timeZone: { env: ["TIME_ZONE"], def: "UTC", schema: timeZoneText },
   debug: { env: ["DEBUG"], def: "false", schema: boolText },
   logLevel: { env: ["LOG_LEVEL", "LOGLEVEL"], def: "info", schema: logLevelText },
@@ -190,7 +220,13 @@ const VARIABLES = {
   epgTimeout: { env: ["EPG_TIMEOUT"], def: "120", schema: secondsText() },
   iconTimeout: { env: ["ICON_TIMEOUT"], def: "15", schema: secondsText() },
   iconCache: { env: ["ICON_CACHE"], def: "true", schema: boolText },
-  maxPlaylistMb: { env: ["MAX_PLAYLIST_MB"], def: "512", schema: intText(1, 65536) },
+  maxPlaylistMb: { env: ["MAX_PLAYLIST_MB"], def: "256", schema: intText(1, 65536) },
+  maxEpgMb: { env: ["MAX_EPG_MB"], def: "1024", schema: intText(1, 65536) },
+  maxPlaylistEntries: {
+    env: ["MAX_PLAYLIST_ENTRIES"],
+    def: "1000000",
+    schema: intText(1, 100_000_000),
+  },
   reportingTimeout: { env: ["REPORTING_TIMEOUT"], def: "5", schema: secondsText() },
   proxyName: { env: ["PROXY_NAME"], def: "IPTV-Proxy", schema: z.string().trim().min(1) },
   internalProxyUrl: { env: ["INTERNAL_PROXY_URL"], def: "http://localhost", schema: urlText },

@@ -104,3 +104,26 @@ Deno.test("describeVariables() lists every seed variable of manager and proxy", 
   ];
   for (const s of seed) ok(names.has(s), s);
 });
+
+Deno.test("loadConfig() reads the security variables and their safe defaults", () => {
+  const d = loadConfig({});
+  deepEqual(d.trustedProxies, [], "no forwarded header is believed by default");
+  deepEqual(d.allowedPrivateHosts, [], "no internal address is open to providers by default");
+  equal(d.maxPlaylistMb, 256);
+  equal(d.maxEpgMb, 1024);
+  equal(d.maxPlaylistEntries, 1_000_000);
+  const c = loadConfig({
+    TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8, fd00::/8",
+    ALLOWED_PRIVATE_HOSTS: "['TVH.lan', '192.168.1.0/24', '.home.arpa', '10.1.2.3']",
+    MAX_EPG_MB: "64",
+    MAX_PLAYLIST_ENTRIES: "5000",
+  });
+  deepEqual(c.trustedProxies, ["127.0.0.1", "10.0.0.0/8", "fd00::/8"]);
+  deepEqual(c.allowedPrivateHosts, ["tvh.lan", "192.168.1.0/24", ".home.arpa", "10.1.2.3"]);
+  equal(c.maxEpgMb, 64);
+  equal(c.maxPlaylistEntries, 5000);
+  throws(() => loadConfig({ TRUSTED_PROXIES: "proxy.lan" }), /TRUSTED_PROXIES "proxy.lan" is not/);
+  throws(() => loadConfig({ TRUSTED_PROXIES: "10.0.0.0/33" }), /TRUSTED_PROXIES/);
+  throws(() => loadConfig({ ALLOWED_PRIVATE_HOSTS: "http://x/" }), /ALLOWED_PRIVATE_HOSTS/);
+  throws(() => loadConfig({ MAX_PLAYLIST_ENTRIES: "0" }), /MAX_PLAYLIST_ENTRIES/);
+});

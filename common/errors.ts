@@ -1,4 +1,4 @@
-/** Domain errors, mapped to HTTP statuses in one place (manager/http_errors.ts). */
+/** Domain errors, mapped to HTTP statuses in one place (common/http_errors.ts). */
 
 /** A thing that was asked for does not exist. */
 export class NotFoundError extends Error {
@@ -23,7 +23,7 @@ export class UpstreamError extends Error {
   override name = "UpstreamError";
 }
 
-/** A configured limit (connections, size) was reached. */
+/** A configured limit (connections, size) was reached: the service cannot take more now. */
 export class LimitReachedError extends Error {
   override name = "LimitReachedError";
 }
@@ -31,4 +31,15 @@ export class LimitReachedError extends Error {
 /** The caller is not allowed to do this. */
 export class ForbiddenError extends Error {
   override name = "ForbiddenError";
+}
+
+/** Too many attempts (failed logins, token guesses) from one client: wait before trying again. */
+export class TooManyAttemptsError extends Error {
+  override name = "TooManyAttemptsError";
+  /** Whole seconds to wait (the `Retry-After` header, RFC 9110 §10.2.3). */
+  readonly retryAfter: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.retryAfter = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
 }

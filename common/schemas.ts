@@ -222,6 +222,14 @@ export const LoginSession = z.object({
 /** A login session. */
 export type LoginSession = z.infer<typeof LoginSession>;
 
+/**
+ * What an API token may do: `metrics` scrapes /api/v1/metrics only; `read` reads what the admin
+ * pages show (and metrics) and changes nothing; `admin` does everything an admin does.
+ */
+export const TokenScope = z.enum(["read", "metrics", "admin"]).openapi("TokenScope");
+/** What an API token may do. */
+export type TokenScope = z.infer<typeof TokenScope>;
+
 /** An API token as stored (the secret itself is never stored). */
 export const ApiToken = z.object({
   id,
@@ -229,16 +237,19 @@ export const ApiToken = z.object({
   userId: id,
   hash: z.string(),
   prefix: z.string(),
+  /** Absent on tokens made before scopes existed: those are admin tokens. */
+  scope: TokenScope.optional(),
   createdAt: isoDate,
   lastUsedAt: isoDate.nullable(),
 });
 /** An API token as stored. */
 export type ApiToken = z.infer<typeof ApiToken>;
 
-/** Input to create an API token. */
-export const ApiTokenInput = z.object({ name: z.string().trim().min(1).max(100) }).openapi(
-  "ApiTokenInput",
-);
+/** Input to create an API token; read-only unless another scope is asked for. */
+export const ApiTokenInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  scope: TokenScope.optional().default("read"),
+}).openapi("ApiTokenInput");
 /** Input to create an API token. */
 export type ApiTokenInput = z.infer<typeof ApiTokenInput>;
 
@@ -279,6 +290,19 @@ export const Proxy = ProxyInput.extend({
 /** A streaming proxy server. */
 export type Proxy = z.infer<typeof Proxy>;
 
+/**
+ * A name that devices load as one segment of a URL (`/manager/get/playlist/<name>`): no `/ ? #`
+ * or `\\`, no control characters, and not `.` or `..`, which URL parsers remove as dot segments
+ * (RFC 3986 §5.2.4), so such a playlist could never be reached.
+ */
+export function urlSegmentName() {
+  return z.string().trim().min(1, "Name is required").max(100)
+    .regex(/^[^/?#\\]+$/, "Name cannot contain / ? # or \\ (it is part of the URL)")
+    // deno-lint-ignore no-control-regex -- control characters are exactly what is refused here
+    .regex(/^[^\u0000-\u001f\u007f]+$/, "Name cannot contain control characters")
+    .refine((v) => v !== "." && v !== "..", "Name cannot be . or .. (it is part of the URL)");
+}
+
 // --- downstream playlists ------------------------------------------------------------------------
 /** How channel-name exclusion filters match. */
 export const FilterMode = z.enum(["any", "exact", "prefix", "suffix", "regex"]);
@@ -287,10 +311,7 @@ export type FilterMode = z.infer<typeof FilterMode>;
 
 /** Input to create or replace a downstream playlist. */
 export const DownstreamPlaylistInput = z.object({
-  name: z.string().trim().min(1, "Name is required").max(100).regex(
-    /^[^/?#\\]+$/,
-    "Name cannot contain / ? # or \\ (it is part of the URL)",
-  ),
+  name: urlSegmentName(),
   proxyId: z.string().max(64).nullable().optional().default(null),
   groups: z.array(z.string().trim().min(1).max(500)).max(5000).default([]),
   excludeFilters: z.array(z.string().min(1).max(500)).max(1000).default([]),

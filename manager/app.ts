@@ -1,10 +1,11 @@
 /** The manager's Hono app: pages behind a login, the JSON API, health and static files. */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { clientInfo, parseTrustedProxies } from "../common/net/client_address.ts";
 import { createApi } from "./api/mod.ts";
 import { type ManagerEnv, requirePageLogin } from "./auth.ts";
 import type { ManagerDeps } from "./deps.ts";
-import { errorBody, statusOf } from "./http_errors.ts";
+import { errorBody, errorHeaders, errorResponse, statusOf } from "../common/http_errors.ts";
 import { BUNDLE_PATH, ensureIslandBundle } from "./islands/bundle.ts";
 import { accountRoutes } from "./routes/account.tsx";
 import { channelRoutes } from "./routes/channels.tsx";
@@ -30,9 +31,42 @@ function hostAllowed(allowed: string[], host: string | undefined): boolean {
   });
 }
 
+/**
+ * The Content-Security-Policy of every page: scripts only from this site (the islands bundle; no
+ * inline script anywhere, island props travel in data attributes), no framing, forms post only
+ * here. Inline styles stay allowed. With ICON_CACHE=false pages may show logos from their hosts.
+ */
+export function contentSecurityPolicy(opts: { externalImages: boolean }): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data:${opts.externalImages ? " http: https:" : ""}`,
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
 /** Builds the manager app. */
 export function createManagerApp(deps: ManagerDeps) {
   const app = new Hono<ManagerEnv>();
+  const trustedProxies = parseTrustedProxies(deps.config.trustedProxies);
+  const csp = contentSecurityPolicy({ externalImages: !deps.config.iconCache });
+  // Who the client is: forwarded headers count only from TRUSTED_PROXIES.
+  app.use("*", async (c, next) => {
+    const remote = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
+    c.set(
+      "client",
+      clientInfo(remote?.hostname ?? "unknown", c.req.raw.headers, {
+        trustedProxies,
+        directHttps: new URL(c.req.url).protocol === "https:",
+      }),
+    );
+    await next();
+  });
   // No form or API body of ours comes near this; a bigger one is refused before it is read.
   app.use(
     "*",
@@ -46,6 +80,7 @@ export function createManagerApp(deps: ManagerDeps) {
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "same-origin");
     if (c.res.headers.get("content-type")?.startsWith("text/html")) {
+      c.header("Content-Security-Policy", csp);
       c.header("X-Frame-Options", "DENY");
       c.header("Cache-Control", "no-store");
     }
@@ -53,8 +88,8 @@ export function createManagerApp(deps: ManagerDeps) {
   app.onError((err, c) => {
     const status = statusOf(err);
     if (status === 500) deps.log.error(`${c.req.method} ${c.req.path} failed`, err);
-    if (c.req.path.startsWith("/api/")) return c.json(errorBody(err), status);
-    return c.text(errorBody(err).error, status);
+    if (c.req.path.startsWith("/api/")) return c.json(errorBody(err), status, errorHeaders(err));
+    return errorResponse(err);
   });
   app.get("/healthz", (c) => c.json({ status: "ok", service: "manager" }));
   // KV is the one truth: every answer below reflects every commit made before the request, by

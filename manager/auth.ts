@@ -1,23 +1,29 @@
 /**
- * Login sessions (cookie), API tokens (Bearer), HTTP Basic for the API, CSRF checks and the
- * per-client slow-down of failed logins.
+ * Login sessions (cookie), API tokens (Bearer), HTTP Basic for the API and CSRF checks. Every
+ * password and token check is counted first (manager/login_guard.ts).
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { sha256Hex, verifyPassword } from "../common/auth/password.ts";
-import { findApiToken, findUserByName, getLoginSession, getUser } from "../common/db/users.ts";
+import { sha256Hex } from "../common/auth/password.ts";
+import { getLoginSession, getUser } from "../common/db/users.ts";
 import { SESSION_TTL_MS } from "../common/db/users.ts";
 import type { LoginSession, User } from "../common/schemas.ts";
 import { NotFoundError } from "../common/errors.ts";
+import type { ClientInfo } from "../common/net/client_address.ts";
 import type { ManagerDeps } from "./deps.ts";
+import { describeScope, requiredScope, scopeAllows } from "./api/scopes.ts";
 
 /** Name of the login cookie. */
 export const SESSION_COOKIE = "iptv_session";
 /** Name of the pre-login CSRF cookie (double submit for the login form). */
 export const LOGIN_CSRF_COOKIE = "iptv_login_csrf";
+/** Name of the known-device cookie: this browser logged in before (signed, login path only). */
+export const DEVICE_COOKIE = "iptv_device";
 
 /** Per-request values the auth middleware sets. */
 export type AuthVars = {
+  /** the client's address and scheme, through TRUSTED_PROXIES only (set for every request) */
+  client: ClientInfo;
   user: User;
   session: LoginSession | null;
   sessionToken: string | null;
@@ -26,10 +32,10 @@ export type AuthVars = {
 /** Hono env of the manager. */
 export type ManagerEnv = { Variables: AuthVars };
 
-/** True when the request came over https (directly or through a proxy that says so). */
+/** True when the client spoke https (directly, or to a trusted proxy that says so). */
 export function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === "https:" ||
-    c.req.header("x-forwarded-proto")?.split(",")[0].trim() === "https";
+  const client = (c.var as Partial<AuthVars>).client;
+  return client ? client.https : new URL(c.req.url).protocol === "https:";
 }
 
 /** Sets the login cookie: HttpOnly, SameSite=Lax, Secure over https. */
@@ -107,8 +113,18 @@ export function requireApiAuth(deps: ManagerDeps): MiddlewareHandler<ManagerEnv>
     const header = c.req.header("authorization") ?? "";
     const [scheme, value = ""] = header.split(/\s+/, 2);
     if (/^bearer$/i.test(scheme) && value) {
-      const token = await findApiToken(deps.kv, value);
+      // Throws TooManyAttemptsError (429) while the address is blocked.
+      const token = await deps.guard.checkToken(c.var.client.address, value);
       if (!token) return deny(c, "The API token is unknown or revoked");
+      // Tokens from before scopes existed were admin tokens.
+      const scope = token.scope ?? "admin";
+      const apiPath = c.req.path.replace(/^\/api\/v1/, "") || "/";
+      if (!scopeAllows(scope, requiredScope(c.req.method, apiPath))) {
+        return c.json({
+          error: `This API token is a ${scope} token: it may ${describeScope(scope)}`,
+          issues: {},
+        }, 403);
+      }
       const user = await userOrNull(deps.kv, token.userId);
       if (!user) return deny(c, "The API token's user no longer exists");
       c.set("user", user);
@@ -135,18 +151,16 @@ export function requireApiAuth(deps: ManagerDeps): MiddlewareHandler<ManagerEnv>
           return deny(c, "The Basic credentials are not valid base64");
         }
         const colon = decoded.indexOf(":");
-        const name = decoded.slice(0, colon);
-        const password = decoded.slice(colon + 1);
-        if (colon < 0 || !(await deps.throttle.allowed(clientKey(c)))) {
-          return deny(c, "Wrong user name or password");
-        }
-        const found = await findUserByName(deps.kv, name);
-        if (!found || !(await verifyPassword(password, found.passwordHash))) {
-          deps.throttle.fail(clientKey(c));
-          return deny(c, "Wrong user name or password");
-        }
-        deps.throttle.succeed(clientKey(c));
+        if (colon < 0) return deny(c, "Wrong user name or password");
+        // Throws TooManyAttemptsError (429) while the address is blocked.
+        const found = await deps.guard.checkPassword({
+          address: c.var.client.address,
+          username: decoded.slice(0, colon),
+          password: decoded.slice(colon + 1),
+        });
+        if (!found) return deny(c, "Wrong user name or password");
         user = found;
+        if (basicCache.size >= 1000) basicCache.delete(basicCache.keys().next().value!);
         basicCache.set(key, {
           userId: user.id,
           until: Date.now() + BASIC_CACHE_MS,
@@ -176,43 +190,6 @@ export function requireApiAuth(deps: ManagerDeps): MiddlewareHandler<ManagerEnv>
     c.set("sessionToken", found.token);
     await next();
   };
-}
-
-/** The key failed logins are counted under: the client's address. */
-export function clientKey(c: Context): string {
-  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
-  return info?.hostname ?? "unknown";
-}
-
-/**
- * Slows down repeated failed logins per client: the first five failures are free, then each
- * further attempt must wait 2^(n-5) seconds (up to 15 minutes) after the last failure.
- */
-export class LoginThrottle {
-  #fails = new Map<string, { count: number; last: number }>();
-  /** Seconds the client must still wait, 0 when it may try. */
-  waitSeconds(key: string): number {
-    const f = this.#fails.get(key);
-    if (!f || f.count < 5) return 0;
-    const wait = Math.min(2 ** (f.count - 5), 900) * 1000;
-    return Math.max(0, Math.ceil((f.last + wait - Date.now()) / 1000));
-  }
-  /** True when the client may try now. */
-  allowed(key: string): Promise<boolean> {
-    return Promise.resolve(this.waitSeconds(key) === 0);
-  }
-  /** Counts a failure. */
-  fail(key: string): void {
-    const f = this.#fails.get(key) ?? { count: 0, last: 0 };
-    f.count++;
-    f.last = Date.now();
-    this.#fails.set(key, f);
-    if (this.#fails.size > 10_000) this.#fails.delete(this.#fails.keys().next().value!);
-  }
-  /** Forgets a client's failures after a successful login. */
-  succeed(key: string): void {
-    this.#fails.delete(key);
-  }
 }
 
 /** The user, or null when it no longer exists (other failures are thrown). */

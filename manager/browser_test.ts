@@ -1,7 +1,7 @@
 /** The manager's pages and islands in a real chromium, used the way an admin uses them. */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { countDocumentLoads, launchChromium, logIn } from "../testing/browser.ts";
+import { countDocumentLoads, launchChromium, logIn, waitForNotice } from "../testing/browser.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
 const PLAYLIST = new URL("../testdata/m3u/free-tv_playlist_2026-08-22.m3u8", import.meta.url);
@@ -91,13 +91,13 @@ Deno.test(
       await page.getByLabel("Name", { exact: true }).fill("Free TV");
       await page.getByLabel("URL", { exact: true }).fill(`${upstream.url}/playlist.m3u8`);
       await page.getByRole("button", { name: "Save" }).click();
-      await page.waitForURL(/\/admin\/playlists\?flash=/);
+      await waitForNotice(page, "Playlist saved");
       const row = page.locator('tr[data-playlist="Free TV"]');
       assert.equal((await row.locator(".badge").textContent())?.trim(), "never imported");
 
       // Import it and watch the island go from running to ok without a page load.
       await row.getByRole("button", { name: "Download and import now" }).click();
-      await page.waitForURL(/flash=Import\+started/);
+      await waitForNotice(page, "Import started");
       const badge = row.locator(".import-progress .badge");
       assert.equal((await badge.textContent())?.trim(), "running");
       await page.locator('[data-island="ImportProgress"][data-hydrated="true"]').waitFor();
@@ -169,7 +169,7 @@ Deno.test(
         .filter((s) => s === "On").length;
       assert.ok(inGroup <= 50 && stillOn > 0 && stillOn < inGroup);
       await page.getByRole("button", { name: `Disable all ${inGroup} matching` }).click();
-      await page.waitForURL(/flash=Disabled/);
+      await waitForNotice(page, /^Disabled/);
       assert.equal(
         (await page.getByRole("status").textContent())?.trim(),
         `Disabled ${stillOn} channels`,

@@ -2,7 +2,8 @@
 import type { Config } from "../common/config.ts";
 import { startImport } from "../common/import/playlist_import.ts";
 import { startEpgImport } from "../common/import/epg_import.ts";
-import { getEpg } from "../common/db/epgs.ts";
+import { getEpg, listEpgs } from "../common/db/epgs.ts";
+import { listUpstreamPlaylists } from "../common/db/upstream_playlists.ts";
 import { migrateChannelsToChunks } from "../common/db/channels.ts";
 import { ChangeFeed } from "../common/kv/change_feed.ts";
 import { listEpgChannels } from "../common/xmltv/store.ts";
@@ -10,8 +11,8 @@ import type { EpgImportRun } from "../common/xmltv/schemas.ts";
 import type { ImportRun } from "../common/schemas.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import { IconCache } from "../common/icons/mod.ts";
-import { LoginThrottle } from "./auth.ts";
 import { ChannelIndex } from "../common/db/channel_index.ts";
+import { LoginGuard } from "./login_guard.ts";
 import { OutputCache } from "./output/cache.ts";
 import { outputKinds } from "./output/outputs.ts";
 import { GuideIndexCache } from "./services/guides.ts";
@@ -24,8 +25,8 @@ export interface ManagerDeps {
   feed: ChangeFeed;
   index: ChannelIndex;
   log: Logger;
-  /** Failed-login slow-down, shared by the login form and HTTP Basic. */
-  throttle: LoginThrottle;
+  /** Password and API token checks, counted in KV before they are made. */
+  guard: LoginGuard;
   /** Rendered downstream playlists and guides. */
   output: OutputCache;
   /** The guide channels of every usable guide, for matching. */
@@ -63,6 +64,7 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
     dataDir: config.dataDir,
     userAgent: config.userAgent,
     iconTimeout: config.iconTimeout,
+    allowedHosts: async () => [...config.allowedPrivateHosts, ...await sourceHosts(kv)],
     log,
   });
   feed.subscribe(["icons"], () => icons.reload());
@@ -79,7 +81,7 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
     feed,
     index,
     log,
-    throttle: new LoginThrottle(),
+    guard: new LoginGuard(kv, { secretKey: config.secretKey }),
     output: null as unknown as OutputCache,
     guides: new GuideIndexCache(kv, feed),
     icons,
@@ -126,6 +128,24 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
   };
   deps.output = new OutputCache(feed, outputKinds(deps), log);
   return deps;
+}
+
+/**
+ * The hosts of the source URLs the admin typed (upstream playlists and guides): a LAN provider
+ * serves its logos from there, so they may be internal addresses (common/net/outbound.ts).
+ */
+async function sourceHosts(kv: Deno.Kv): Promise<string[]> {
+  const sources = [...await listUpstreamPlaylists(kv), ...await listEpgs(kv)];
+  const hosts = new Set<string>();
+  for (const s of sources) {
+    if (!s.url) continue;
+    try {
+      hosts.add(new URL(s.url).hostname);
+    } catch {
+      // Not a URL (the schema refuses those): nothing to allow.
+    }
+  }
+  return [...hosts];
 }
 
 /** Queues the channel icons of a freshly imported guide for the icon cache. */

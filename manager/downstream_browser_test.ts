@@ -1,7 +1,7 @@
 /** Downstream playlists, proxies and overrides in a real chromium, used the way an admin uses them. */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchChromium, logIn } from "../testing/browser.ts";
+import { launchChromium, logIn, waitForNotice } from "../testing/browser.ts";
 import { parseM3uText } from "../common/m3u/mod.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
@@ -52,10 +52,10 @@ Deno.test(
       await page.getByLabel("Name", { exact: true }).fill("Kodinerds");
       await page.getByLabel("URL", { exact: true }).fill(`${upstream.url}/kodi.m3u`);
       await page.getByRole("button", { name: "Save" }).click();
-      await page.waitForURL(/\/admin\/playlists\?flash=/);
+      await waitForNotice(page, "Playlist saved");
       const row = page.locator('tr[data-playlist="Kodinerds"]');
       await row.getByRole("button", { name: "Download and import now" }).click();
-      await page.waitForURL(/flash=Import\+started/);
+      await waitForNotice(page, "Import started");
       const badge = row.locator(".import-progress .badge");
       await waitFor(async () => (await badge.textContent())?.trim() === "ok", "import ok", 15_000);
 
@@ -69,7 +69,7 @@ Deno.test(
       await page.getByLabel("External port").fill("9000");
       await page.screenshot({ path: `${SHOTS}/ds-proxy-form.png`, fullPage: true });
       await page.getByRole("button", { name: "Save" }).click();
-      await page.waitForURL(/\/admin\/proxies\?flash=/);
+      await waitForNotice(page, "Proxy saved");
       assert.equal(await flash(page), "Proxy saved");
       const proxyRow = page.locator("tbody tr", { hasText: "Living room" });
       assert.match(await proxyRow.innerText(), /http:\/\/tv\.example:9000/);
@@ -91,7 +91,8 @@ Deno.test(
       );
       await page.screenshot({ path: `${SHOTS}/ds-new.png`, fullPage: true });
       await page.getByRole("button", { name: "Save" }).click();
-      await page.waitForURL(/\/admin\/downstream\/[^/]+\/view\?flash=/);
+      await page.waitForURL(/\/admin\/downstream\/[^/]+\/view$/);
+      await waitForNotice(page, "Playlist saved");
       assert.equal(await flash(page), "Playlist saved");
       const viewUrl = page.url().replace(/\?.*$/, "");
 
@@ -136,7 +137,7 @@ Deno.test(
       await page.screenshot({ path: `${SHOTS}/ds-channel-invalid.png`, fullPage: true });
       await page.getByLabel("Guide id", { exact: true }).fill("");
       await page.getByRole("button", { name: "Save overrides" }).click();
-      await page.waitForURL(/flash=Overrides\+saved/);
+      await waitForNotice(page, "Overrides saved");
       assert.equal(await flash(page), "Overrides saved");
       assert.equal(await page.getByLabel("Display name").inputValue(), "My Renamed Channel");
       await page.screenshot({ path: `${SHOTS}/ds-channel.png`, fullPage: true });
@@ -149,7 +150,7 @@ Deno.test(
       const groupUrl = page.url();
       await page.getByLabel("Display name for all its channels").fill("Holland");
       await page.getByRole("button", { name: "Rename group" }).click();
-      await page.waitForURL(/flash=Group\+renamed/);
+      await waitForNotice(page, "Group renamed");
       assert.equal(await flash(page), "Group renamed");
       assert.equal(
         await page.getByLabel("Display name for all its channels").inputValue(),
@@ -161,7 +162,7 @@ Deno.test(
       await page.getByText("A whole number from 0 to 1000000").waitFor();
       await page.getByLabel("Number its channels from").fill("500");
       await page.getByRole("button", { name: `Renumber ${inSecond} channels` }).click();
-      await page.waitForURL(/flash=Numbered/);
+      await waitForNotice(page, /^Numbered/);
       assert.equal(await flash(page), `Numbered ${inSecond} channels`);
       await page.screenshot({ path: `${SHOTS}/ds-group.png`, fullPage: true });
 

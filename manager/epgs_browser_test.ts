@@ -1,6 +1,6 @@
 /** The guide pages and their import-progress island in a real chromium. */
 import assert from "node:assert/strict";
-import { countDocumentLoads, launchChromium, logIn } from "../testing/browser.ts";
+import { countDocumentLoads, launchChromium, logIn, waitForNotice } from "../testing/browser.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
 const GUIDE = new URL("../testdata/xmltv/freeview-epg_uk-ie_2026-08-22.xml", import.meta.url);
@@ -41,12 +41,12 @@ Deno.test(
       await page.getByLabel("Name", { exact: true }).fill("Freeview");
       await page.getByLabel("URL", { exact: true }).fill(`${upstream.url}/epg.xml`);
       await page.getByRole("button", { name: "Save" }).click();
-      await page.waitForURL(/\/admin\/epgs\?flash=/);
+      await waitForNotice(page, "Guide saved");
       const row = page.locator('tr[data-epg="Freeview"]');
       assert.equal((await row.locator(".badge").textContent())?.trim(), "never imported");
 
       await row.getByRole("button", { name: "Download and import now" }).click();
-      await page.waitForURL(/flash=Import(%20|\+)started/);
+      await waitForNotice(page, "Import started");
       const badge = row.locator(".import-progress .badge");
       assert.equal((await badge.textContent())?.trim(), "running");
       await page.locator('[data-island="GuideImportProgress"][data-hydrated="true"]').waitFor();

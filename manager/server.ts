@@ -22,11 +22,17 @@ export async function startManager(
   opts: { scheduler?: boolean; quiet?: boolean } = {},
 ): Promise<RunningManager> {
   await Deno.mkdir(config.dataDir, { recursive: true });
-  await ensureAdmin(kv, {
+  const admin = await ensureAdmin(kv, {
     username: config.adminUsername,
     email: config.adminEmail,
     password: config.adminPassword,
   });
+  // Only while the default password is still in place (not at every start after it changed).
+  if (admin.mustChangePassword && !opts.quiet) {
+    console.log(
+      `The admin account "${admin.username}" still has the default password: log in with "password" once and choose a new one.`,
+    );
+  }
   const deps = await createManagerDeps(kv, config);
   // Runs left "running" by a manager that died are ended before anything is scheduled.
   await reconcileImports(deps);

@@ -14,7 +14,7 @@ import { upstreamRequest } from "../common/streams/upstream_request.ts";
 import type { ProxyContext } from "./context.ts";
 import { extensionOf, isHlsPlaylist, type RefKind, rewritePlaylist } from "./hls_rewrite.ts";
 import { type ClientKey, failure, textResponse } from "./streams.ts";
-import { openUpstream } from "./upstream_fetch.ts";
+import { allowedHostsFor, openUpstream } from "./upstream_fetch.ts";
 
 /** A playlist fetched this recently is served again without asking upstream. */
 const PLAYLIST_FRESH_MS = 1_000;
@@ -123,6 +123,10 @@ class HlsChannel {
   async #fetchBytes(url: string): Promise<{ bytes: Uint8Array; type: string }> {
     const opened = await openUpstream(url, {
       headers: this.headers,
+      allowedHosts: allowedHostsFor(
+        this.member.upstream.url,
+        this.ctx.config.allowedPrivateHosts,
+      ),
       timeoutMs: this.ctx.config.streamTimeout * 1000,
       signal: this.ctx.closing,
     });

@@ -16,6 +16,7 @@ import type { ProxyContext } from "./context.ts";
 import { HlsHub, isHlsChannel } from "./hls.ts";
 import { LiveSessions } from "./live_sessions.ts";
 import { streamChannel, textResponse, UpstreamHub } from "./streams.ts";
+import { errorResponse, statusOf } from "../common/http_errors.ts";
 
 /** A running proxy. */
 export interface RunningProxy {
@@ -36,8 +37,20 @@ const STREAM_PATH = /^\/stream\/([A-Za-z0-9_-]{16,128})\/([0-9A-Za-z]{1,64})(\.[
 /** `/hls/<session key>/<ref>[.ext]`: a playlist or segment of a live HLS session. */
 const HLS_PATH = /^\/hls\/([0-9a-f]{32})\/([0-9a-z]{1,12})(\.[A-Za-z0-9]{1,8})?$/;
 
-/** Handles one proxy request. */
+/** Handles one proxy request; domain errors answer with the statuses common/http_errors.ts gives. */
 export function proxyHandler(ctx: ProxyContext) {
+  const route = routes(ctx);
+  return async (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Promise<Response> => {
+    try {
+      return await route(req, info);
+    } catch (err) {
+      if (statusOf(err) === 500) ctx.log.error(`${req.method} ${new URL(req.url).pathname}`, err);
+      return errorResponse(err);
+    }
+  };
+}
+
+function routes(ctx: ProxyContext) {
   return async (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Promise<Response> => {
     const url = new URL(req.url);
     if (url.pathname === "/healthz") {

@@ -310,3 +310,22 @@ Deno.test("a client that falls too far behind is let go; the others keep watchin
     await up.close();
   }
 });
+
+Deno.test("a stream URL on an internal address the rules do not open is refused before connecting", async () => {
+  const up = startPacketUpstream();
+  // 127.0.0.2 is loopback but neither the playlist's own host (127.0.0.1) nor allowed.
+  const port = new URL(up.base).port;
+  const s = await startProxySetup([
+    { name: "Inside", url: `http://127.0.0.2:${port}/ch/1.ts` },
+  ], { maxConnections: 1 });
+  try {
+    const res = await fetch(s.streams.get("Inside")!);
+    equal(res.status, 502);
+    match(await res.text(), /Refused to fetch from 127\.0\.0\.2.*loopback/);
+    equal(up.served, 0, "no request reached the upstream");
+    equal((await listSlots(s.m.kv)).length, 0);
+  } finally {
+    await s.close();
+    await up.close();
+  }
+});

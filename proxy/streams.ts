@@ -13,7 +13,7 @@ import { acquireSlot, releaseSlot } from "../common/streams/slots.ts";
 import { upstreamRequest } from "../common/streams/upstream_request.ts";
 import type { ProxyContext } from "./context.ts";
 import { SharedUpstream } from "./shared_upstream.ts";
-import { openUpstream, UpstreamTimeoutError } from "./upstream_fetch.ts";
+import { allowedHostsFor, openUpstream, UpstreamTimeoutError } from "./upstream_fetch.ts";
 
 /** A plain-text answer. */
 export function textResponse(status: number, text: string, headers: HeadersInit = {}): Response {
@@ -70,6 +70,7 @@ export class UpstreamHub {
       });
       const opened = await openUpstream(req.url, {
         headers: req.headers,
+        allowedHosts: allowedHostsFor(member.upstream.url, config.allowedPrivateHosts),
         timeoutMs: config.streamTimeout * 1000,
         signal: this.#ctx.closing,
       });

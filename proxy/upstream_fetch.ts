@@ -1,13 +1,13 @@
 /**
- * The proxy's requests upstream: redirects followed by hand (a bounded number, each hop checked
- * by the outbound rule), STREAM_TIMEOUT bounding connect and first byte, failures turned into
- * the statuses a client should see (502 with the upstream's status, 504 for a timeout).
+ * The proxy's requests upstream: through the outbound rule (common/net/outbound.ts: redirects
+ * followed by hand, at most 5, every hop's addresses checked, internal ones reached only on the
+ * upstream playlist's own host or ALLOWED_PRIVATE_HOSTS), STREAM_TIMEOUT bounding connect and
+ * first byte, failures turned into the statuses a client should see (502 with the upstream's
+ * status, 504 for a timeout).
  */
 import { UpstreamError } from "../common/errors.ts";
+import { fetchOutbound } from "../common/net/outbound.ts";
 import { cancelQuietly } from "./shared_upstream.ts";
-
-/** A redirect chain longer than this is refused. */
-const MAX_REDIRECTS = 5;
 
 /** The upstream did not answer in time. */
 export class UpstreamTimeoutError extends UpstreamError {
@@ -31,8 +31,8 @@ export interface UpstreamFetchOptions {
   timeoutMs: number;
   /** aborts the request (a client that left, a shutdown) */
   signal?: AbortSignal;
-  /** throws when a URL may not be requested (the outbound rule), checked for every hop */
-  checkTarget?: (url: URL) => void | Promise<void>;
+  /** hosts whose internal addresses may be reached (the playlist's own host, ALLOWED_PRIVATE_HOSTS) */
+  allowedHosts: readonly string[];
 }
 
 /**
@@ -46,35 +46,26 @@ export async function openUpstream(
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
-  let current = new URL(url);
   try {
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      if (current.protocol !== "http:" && current.protocol !== "https:") {
-        throw new UpstreamError(`refusing to follow a ${current.protocol} URL`);
-      }
-      await opts.checkTarget?.(current);
-      const res = await fetch(current, { headers: opts.headers, redirect: "manual", signal });
-      if (res.status >= 300 && res.status < 400 && res.headers.has("location")) {
-        await res.body?.cancel();
-        current = new URL(res.headers.get("location")!, current);
-        continue;
-      }
-      if (!res.ok || !res.body) {
-        await res.body?.cancel();
-        throw new UpstreamError(`upstream answered ${res.status} ${res.statusText}`.trim());
-      }
-      const reader = res.body.getReader();
-      let first: Uint8Array | null = null;
-      try {
-        const r = await reader.read();
-        first = r.done ? null : r.value;
-      } catch (err) {
-        await cancelQuietly(reader);
-        throw err;
-      }
-      return { response: res, reader, first, url: current.href };
+    const res = await fetchOutbound(url, {
+      headers: opts.headers,
+      signal,
+      allowedHosts: opts.allowedHosts,
+    });
+    if (!res.ok || !res.body) {
+      await res.body?.cancel();
+      throw new UpstreamError(`upstream answered ${res.status} ${res.statusText}`.trim());
     }
-    throw new UpstreamError(`more than ${MAX_REDIRECTS} redirects`);
+    const reader = res.body.getReader();
+    let first: Uint8Array | null = null;
+    try {
+      const r = await reader.read();
+      first = r.done ? null : r.value;
+    } catch (err) {
+      await cancelQuietly(reader);
+      throw err;
+    }
+    return { response: res, reader, first, url: res.url || url };
   } catch (err) {
     if (timeout.signal.aborted && !(err instanceof UpstreamError)) {
       throw new UpstreamTimeoutError(`upstream did not answer within ${opts.timeoutMs / 1000} s`);
@@ -85,4 +76,16 @@ export async function openUpstream(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The hosts whose internal addresses a channel's requests may reach: its upstream playlist's own
+ * host (a LAN box serves its playlist and streams from one address) and ALLOWED_PRIVATE_HOSTS.
+ */
+export function allowedHostsFor(
+  upstreamUrl: string,
+  allowedPrivateHosts: readonly string[],
+): string[] {
+  const own = /^https?:\/\//i.test(upstreamUrl) ? [new URL(upstreamUrl).hostname] : [];
+  return [...own, ...allowedPrivateHosts];
 }

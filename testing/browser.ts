@@ -38,3 +38,8 @@ export function countDocumentLoads(page: Page): () => number {
   });
   return () => n;
 }
+
+/** Waits until the page shows a notice (role=status) with this text, after a form's redirect. */
+export async function waitForNotice(page: Page, text: string | RegExp): Promise<void> {
+  await page.getByRole("status").filter({ hasText: text }).first().waitFor();
+}

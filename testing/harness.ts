@@ -15,6 +15,9 @@ export async function testConfig(env: Record<string, string> = {}): Promise<Conf
     LOG_LEVEL: "warning",
     // Real playlists name real logo hosts: tests never contact them (icon tests turn it on).
     ICON_CACHE: "false",
+    // Every upstream of a test is a server on 127.0.0.1, named here explicitly; the refusal of
+    // internal addresses is proved in common/net/outbound_test.ts and security_outbound_test.ts.
+    ALLOWED_PRIVATE_HOSTS: "127.0.0.1",
     ...env,
   });
 }

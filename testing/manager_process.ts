@@ -31,6 +31,8 @@ export async function startManagerProcess(
       ADMIN_PASSWORD: "correct horse battery",
       LOG_LEVEL: "info",
       ICON_CACHE: "false",
+      // Upstreams of tests are servers on 127.0.0.1.
+      ALLOWED_PRIVATE_HOSTS: "127.0.0.1",
       ...env,
     },
     stdin: "null",

@@ -65,3 +65,13 @@ export async function sha256Hex(text: string): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest("SHA-256", enc.encode(text)));
   return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+let dummy: Promise<string> | null = null;
+
+/**
+ * The hash of a random password nobody knows: a login for a user that does not exist is checked
+ * against it, so it costs the same time as one for a user that does (no user names by timing).
+ */
+export function dummyHash(): Promise<string> {
+  return dummy ??= hashPassword(randomToken());
+}

@@ -22,6 +22,12 @@ export const apiTokenKey = (id: string) => ["api_tokens", id] as const;
 export const apiTokensPrefix = () => ["api_tokens"] as const;
 /** Unique index: SHA-256 of the secret to token id. */
 export const apiTokensByHashKey = (hash: string) => ["api_tokens_by_hash", hash] as const;
+/**
+ * Counted login attempts of one client address, one user name (its SHA-256) or one address's
+ * known device (see common/auth/throttle.ts). Nothing is rendered from them: no topic.
+ */
+export const loginAttemptsKey = (scope: string, id: string) =>
+  ["login_attempts", scope, id] as const;
 
 // --- user agents ---------------------------------------------------------------------------------
 /** An upstream user agent. */

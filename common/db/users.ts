@@ -2,7 +2,7 @@
 import { ulid } from "ulid";
 import { hashPassword, randomToken, sha256Hex } from "../auth/password.ts";
 import { NotFoundError } from "../errors.ts";
-import type { ApiToken, LoginSession, User } from "../schemas.ts";
+import type { ApiToken, LoginSession, TokenScope, User } from "../schemas.ts";
 import { createWithIndexes, listValues, updateChecked } from "./_store.ts";
 import {
   apiTokenKey,
@@ -105,20 +105,24 @@ export async function deleteLoginSession(kv: Deno.Kv, token: string): Promise<vo
   await kv.delete(loginSessionKey(await sha256Hex(token)));
 }
 
-/** Creates an API token; the secret is returned once and only its SHA-256 is stored. */
+/**
+ * Creates an API token with a scope (common/schemas.ts TokenScope); the secret is returned once
+ * and only its SHA-256 is stored.
+ */
 export async function createApiToken(
   kv: Deno.Kv,
   userId: string,
-  name: string,
+  input: { name: string; scope: TokenScope },
 ): Promise<{ token: ApiToken; secret: string }> {
   const secret = `iptv_${randomToken()}`;
   const hash = await sha256Hex(secret);
   const token: ApiToken = {
     id: ulid(),
-    name,
+    name: input.name,
     userId,
     hash,
     prefix: secret.slice(0, 10),
+    scope: input.scope,
     createdAt: new Date().toISOString(),
     lastUsedAt: null,
   };

@@ -1,4 +1,5 @@
 /** Downloads one icon with a deadline, a size cap and an image check; never throws. */
+import { fetchOutbound, RefusedTargetError } from "../net/outbound.ts";
 import { imageTypeOf, mediaType } from "./_image_type.ts";
 
 /** How to download. */
@@ -6,6 +7,8 @@ export interface DownloadOptions {
   userAgent: string;
   timeoutMs: number;
   maxBytes: number;
+  /** Internal hosts a logo may be on (see common/net/outbound.ts); public ones always may. */
+  allowedHosts: readonly string[];
   /** Aborts the download (the cache is closing). */
   signal?: AbortSignal;
 }
@@ -45,15 +48,12 @@ export async function downloadIcon(url: string, opts: DownloadOptions): Promise<
   const cancel = () => ac.abort();
   opts.signal?.addEventListener("abort", cancel);
   try {
-    const res = await fetch(url, {
+    // A logo's URL, and where it redirects, are the provider's choice: checked hop by hop.
+    const res = await fetchOutbound(url, {
+      allowedHosts: opts.allowedHosts,
       headers: { "user-agent": opts.userAgent, accept: "image/*,*/*;q=0.5" },
       signal: ac.signal,
-      redirect: "follow",
     });
-    if (!/^https?:/i.test(res.url || url)) {
-      await res.body?.cancel();
-      return fail("redirected to a URL that is not http(s)");
-    }
     if (!res.ok) {
       await res.body?.cancel();
       return fail(`answered ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`);
@@ -81,6 +81,7 @@ export async function downloadIcon(url: string, opts: DownloadOptions): Promise<
     }
     return { ok: true, bytes, contentType: type };
   } catch (err) {
+    if (err instanceof RefusedTargetError) return fail(`was not fetched: ${err.message}`);
     if (timedOut) return fail(`timed out after ${formatSeconds(opts.timeoutMs)}`, true);
     if (opts.signal?.aborted) return fail("was not fetched: the icon cache is closing");
     return fail(`cannot be reached: ${(err as Error).message}`, true);

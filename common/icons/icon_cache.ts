@@ -32,6 +32,11 @@ export interface IconCacheOptions {
   userAgent: string;
   /** Seconds a download may take (ICON_TIMEOUT). */
   iconTimeout: number;
+  /**
+   * Internal hosts logos may be on: ALLOWED_PRIVATE_HOSTS and the hosts of the admin-typed
+   * source URLs, read at each download (common/net/outbound.ts). None unless told.
+   */
+  allowedHosts?: () => Promise<readonly string[]>;
   /** Downloads at a time; 4 unless told. */
   concurrency?: number;
   log?: Logger;
@@ -369,6 +374,7 @@ export class IconCache {
       };
     } else {
       result = await downloadIcon(icon.sourceUrl, {
+        allowedHosts: await this.#opts.allowedHosts?.() ?? [],
         userAgent: this.#opts.userAgent,
         timeoutMs: this.#opts.iconTimeout * 1000,
         maxBytes: MAX_ICON_BYTES,

@@ -91,6 +91,8 @@ async function withCache(
     dataDir,
     userAgent: "IconTest/1.0",
     iconTimeout: 5,
+    // The test's logo host is a server on 127.0.0.1, allowed explicitly.
+    allowedHosts: () => Promise.resolve(["127.0.0.1"]),
     ...options,
   });
   await cache.load();

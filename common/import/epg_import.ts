@@ -42,8 +42,10 @@ export interface EpgImportSettings {
   userAgent: string;
   /** EPG_TIMEOUT, seconds */
   epgTimeout: number;
-  /** MAX_PLAYLIST_MB; a guide may be EPG_SIZE_FACTOR times larger */
-  maxPlaylistMb: number;
+  /** MAX_EPG_MB: cap of the unpacked bytes parsed */
+  maxEpgMb: number;
+  /** ALLOWED_PRIVATE_HOSTS: internal hosts a download may be redirected to */
+  allowedPrivateHosts: readonly string[];
 }
 
 /** Options of one guide import. */
@@ -55,9 +57,6 @@ export interface EpgImportOptions {
   /** Lease timing for tests: heartbeat interval and the age of a dead holder's heartbeat. */
   timing?: { heartbeatMs?: number; staleMs?: number };
 }
-
-/** Guides run larger than playlists: the size cap is MAX_PLAYLIST_MB times this. */
-export const EPG_SIZE_FACTOR = 4;
 
 // Most bytes of one stored part (its UTF-8 XML, deflate and times; programme_parts.ts measures
 // them): under KV's 64 KiB value limit with room for the record's own framing.
@@ -136,7 +135,9 @@ async function importGeneration(
     dataDir: s.dataDir,
     userAgent: ua,
     timeoutMs: s.epgTimeout * 1000,
-    maxBytes: s.maxPlaylistMb * EPG_SIZE_FACTOR * 1048576,
+    maxBytes: s.maxEpgMb * 1048576,
+    capName: "MAX_EPG_MB",
+    allowedPrivateHosts: s.allowedPrivateHosts,
     signal: lease.signal,
     onBytes: (received, total) => {
       run.bytes = received;

@@ -51,7 +51,12 @@ export interface ImportSettings extends UrlRules {
   dataDir: string;
   userAgent: string;
   playlistTimeout: number;
+  /** MAX_PLAYLIST_MB: cap of the unpacked bytes parsed */
   maxPlaylistMb: number;
+  /** MAX_PLAYLIST_ENTRIES: cap of the entries read */
+  maxPlaylistEntries: number;
+  /** ALLOWED_PRIVATE_HOSTS: internal hosts a download may be redirected to */
+  allowedPrivateHosts: readonly string[];
 }
 
 /** Options of one import. */
@@ -164,6 +169,8 @@ async function importGeneration(
     userAgent: ua,
     timeoutMs: s.playlistTimeout * 1000,
     maxBytes: s.maxPlaylistMb * 1048576,
+    capName: "MAX_PLAYLIST_MB",
+    allowedPrivateHosts: s.allowedPrivateHosts,
     signal: lease.signal,
     onBytes: (received, total) => {
       run.bytes = received;
@@ -177,7 +184,11 @@ async function importGeneration(
     let step = await it.next();
     while (!step.done) {
       for (const e of step.value) {
-        run.counts.entries++;
+        if (++run.counts.entries > s.maxPlaylistEntries) {
+          throw new UpstreamError(
+            `the playlist has more than ${s.maxPlaylistEntries} entries (MAX_PLAYLIST_ENTRIES)`,
+          );
+        }
         // A line of "=" signs between two #EXTM3U sections is no stream: say so, keep nothing.
         if (!/[\p{L}\p{N}]/u.test(e.url)) {
           run.counts.orphans++;

@@ -1,8 +1,11 @@
 /**
  * Opens an import source, an http(s) URL or a file inside DATA_DIR, as a byte stream with a
- * deadline, a size cap, truncation detection, gzip detection and a byte count for progress.
+ * deadline, a size cap on what is parsed (unpacked bytes: a small gzip bomb cannot pass it),
+ * truncation detection, gzip detection and a byte count for progress.
  */
 import { UpstreamError } from "../errors.ts";
+import { KV_FILE_NAME } from "../db/open_kv.ts";
+import { fetchOutbound } from "../net/outbound.ts";
 
 /** Where to read from and the limits that apply. */
 export interface SourceOptions {
@@ -11,7 +14,15 @@ export interface SourceOptions {
   dataDir: string;
   userAgent: string;
   timeoutMs: number;
+  /** Cap of the bytes handed to the parser, counted after gunzip. */
   maxBytes: number;
+  /** The variable that sets the cap, named in its error (MAX_PLAYLIST_MB, MAX_EPG_MB). */
+  capName: string;
+  /**
+   * ALLOWED_PRIVATE_HOSTS: where redirects may lead besides public addresses and the URL's own
+   * host (see common/net/outbound.ts).
+   */
+  allowedPrivateHosts: readonly string[];
   /** Called as bytes arrive (compressed bytes when the transfer is compressed). */
   onBytes?: (received: number, total: number | null) => void;
   /** Stops the download (or file read) with the signal's reason, e.g. when a run is stopped. */
@@ -22,29 +33,82 @@ export interface SourceOptions {
 export interface OpenedSource {
   body: ReadableStream<Uint8Array>;
   totalBytes: number | null;
-  /** Clears the deadline timer; call when done. */
+  /** Clears the deadline timer and stops the download if it is still going; call when done. */
   close(): void;
 }
 
-/** Resolves a local path and makes sure it lies inside DATA_DIR (symlinks resolved). */
+/**
+ * Resolves a local path and makes sure it lies inside DATA_DIR (symlinks resolved). Every path
+ * that leads outside gets the same answer whether or not anything exists there, and DATA_DIR's
+ * own KV files and hidden files are never imported.
+ */
 export async function resolveInsideDataDir(dataDir: string, path: string): Promise<string> {
   if (/^[a-z][a-z0-9+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path)) {
     throw new UpstreamError(`"${path}" is not a local path; only files inside DATA_DIR are read`);
   }
   const root = await Deno.realPath(dataDir);
-  const joined = path.startsWith("/") ? path : `${root}/${path}`;
+  const outside = new UpstreamError(
+    `File "${path}" lies outside DATA_DIR (${root}) and is never read`,
+  );
+  // Lexically first: a path that leaves DATA_DIR is refused before the disk is asked anything.
+  const joined = normalizePath(path.startsWith("/") ? path : `${root}/${path}`);
+  if (!within(root, joined)) throw outside;
   let real: string;
   try {
     real = await Deno.realPath(joined);
   } catch {
+    // Missing: say so only when the missing file would lie inside. A dangling link, or a path
+    // through a link that leaves DATA_DIR, says nothing about what exists out there.
+    if (await isLink(joined) || !within(root, await realAncestor(joined))) throw outside;
     throw new UpstreamError(`File "${path}" does not exist inside DATA_DIR`);
   }
-  if (real !== root && !real.startsWith(root.endsWith("/") ? root : root + "/")) {
-    throw new UpstreamError(`File "${path}" lies outside DATA_DIR (${root}) and is never read`);
+  if (!within(root, real)) throw outside;
+  const parts = real.slice(root.length).split("/").filter(Boolean);
+  if (parts.some((p) => p.startsWith(".")) || parts[0]?.startsWith(KV_FILE_NAME)) {
+    throw new UpstreamError(
+      `File "${path}" is one of DATA_DIR's own files (the KV store or a hidden file) and is never imported`,
+    );
   }
   const info = await Deno.stat(real);
   if (!info.isFile) throw new UpstreamError(`"${path}" is not a file`);
   return real;
+}
+
+function within(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith("/") ? root : root + "/");
+}
+
+/** Resolves `.` and `..` segments and repeated slashes of an absolute path, without the disk. */
+function normalizePath(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") out.pop();
+    else out.push(part);
+  }
+  return "/" + out.join("/");
+}
+
+/** The real path of the nearest ancestor of `path` that exists. */
+async function realAncestor(path: string): Promise<string> {
+  for (
+    let dir = path.slice(0, path.lastIndexOf("/")) || "/";;
+    dir = dir.slice(0, dir.lastIndexOf("/")) || "/"
+  ) {
+    try {
+      return await Deno.realPath(dir);
+    } catch {
+      if (dir === "/") return "/";
+    }
+  }
+}
+
+async function isLink(path: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(path)).isSymlink;
+  } catch {
+    return false;
+  }
 }
 
 /** Opens a source; errors are UpstreamErrors with a message fit for the admin. */
@@ -60,6 +124,8 @@ export async function openSource(opts: SourceOptions): Promise<OpenedSource> {
   const close = () => {
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", stop);
+    // A reader that stopped early (a cap, a bad file) leaves the body unread: cancel it.
+    if (!ac.signal.aborted) ac.abort(new UpstreamError("the import stopped reading"));
   };
   try {
     opts.signal?.throwIfAborted();
@@ -72,13 +138,16 @@ export async function openSource(opts: SourceOptions): Promise<OpenedSource> {
       }
       let res: Response;
       try {
-        res = await fetch(opts.url, {
+        // The admin typed this URL: its own host may be a LAN address. Where it redirects is
+        // the provider's choice and is checked hop by hop.
+        res = await fetchOutbound(opts.url, {
+          allowedHosts: [new URL(opts.url).hostname, ...opts.allowedPrivateHosts],
           headers: { "user-agent": opts.userAgent, accept: "*/*" },
           signal: ac.signal,
-          redirect: "follow",
         });
       } catch (err) {
         if (ac.signal.aborted) throw ac.signal.reason;
+        if (err instanceof UpstreamError) throw err;
         throw new UpstreamError(
           `cannot reach ${new URL(opts.url).host}: ${(err as Error).message}`,
         );
@@ -97,7 +166,7 @@ export async function openSource(opts: SourceOptions): Promise<OpenedSource> {
       if (total !== null && total > opts.maxBytes) {
         await res.body.cancel();
         throw new UpstreamError(
-          `file is ${mb(total)} MB, over the cap of ${mb(opts.maxBytes)} MB (MAX_PLAYLIST_MB)`,
+          `file is ${mb(total)} MB, over the cap of ${mb(opts.maxBytes)} MB (${opts.capName})`,
         );
       }
       raw = res.body;
@@ -109,7 +178,7 @@ export async function openSource(opts: SourceOptions): Promise<OpenedSource> {
       if (total > opts.maxBytes) {
         file.close();
         throw new UpstreamError(
-          `file is ${mb(total)} MB, over the cap of ${mb(opts.maxBytes)} MB (MAX_PLAYLIST_MB)`,
+          `file is ${mb(total)} MB, over the cap of ${mb(opts.maxBytes)} MB (${opts.capName})`,
         );
       }
       raw = file.readable;
@@ -141,11 +210,6 @@ function countAndGunzip(
       transform(chunk, ctl) {
         if (ac.signal.aborted) throw ac.signal.reason;
         received += chunk.byteLength;
-        if (received > opts.maxBytes) {
-          throw new UpstreamError(
-            `download passed the cap of ${mb(opts.maxBytes)} MB (MAX_PLAYLIST_MB)`,
-          );
-        }
         const now = Date.now();
         if (opts.onBytes && now - lastReport > 200) {
           lastReport = now;
@@ -168,6 +232,11 @@ function countAndGunzip(
   // Sniff the gzip magic number (RFC 1952: 1f 8b) on the first chunk.
   const reader = counted.getReader();
   let inner: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  let gzipped = false;
+  // The cap counts what the parser gets: unpacked bytes (fetch has already undone a
+  // Content-Encoding; a .gz file is unpacked here).
+  let unpacked = 0;
+  const cap = mb(opts.maxBytes);
   return new ReadableStream<Uint8Array>({
     async pull(ctl) {
       try {
@@ -189,6 +258,7 @@ function countAndGunzip(
             },
           });
           const gz = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+          gzipped = gz;
           inner = (gz
             ? rest.pipeThrough(
               new DecompressionStream("gzip") as TransformStream<
@@ -199,8 +269,19 @@ function countAndGunzip(
             : rest).getReader();
         }
         const r = await inner.read();
-        if (r.done) ctl.close();
-        else ctl.enqueue(r.value);
+        if (r.done) return ctl.close();
+        unpacked += r.value.byteLength;
+        if (unpacked > opts.maxBytes) {
+          const error = new UpstreamError(
+            gzipped
+              ? `the file unpacks to more than the cap of ${cap} MB (${opts.capName} counts unpacked bytes)`
+              : `download passed the cap of ${cap} MB (${opts.capName})`,
+          );
+          ac.abort(error);
+          await inner.cancel(error);
+          throw error;
+        }
+        ctl.enqueue(r.value);
       } catch (err) {
         const e = ac.signal.aborted ? ac.signal.reason : err;
         ctl.error(e instanceof UpstreamError ? e : new UpstreamError(describe(e)));

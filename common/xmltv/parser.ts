@@ -7,10 +7,13 @@
  * dropped, children are written in the DTD's order, `?` children keep their first occurrence,
  * times are normalised to `YYYYMMDDhhmmss +HHMM` (no offset: UTC). Entity references other than
  * XML's five and the HTML Latin-1 names are dropped: no DTD entity is expanded and no external
- * entity is ever resolved (saxes reads DOCTYPEs without acting on them).
+ * entity is ever resolved (saxes reads DOCTYPEs without acting on them). A text, attribute
+ * value or comment over 64 KB is cut before saxes buffers it, and an element's children stop
+ * being kept past 256 KB: a hostile guide cannot make one element cost memory.
  */
 import { SaxesParser, type SaxesTagPlain } from "saxes";
 import { ELEMENTS, type ElementSpec } from "./_dtd.ts";
+import { LongRunCutter, MAX_RUN_CHARS } from "./_long_runs.ts";
 import { AmpFixer, decoderFor, ENTITIES } from "./_text.ts";
 import { canonicalXmltvTime, parseXmltvTime } from "./time.ts";
 import { escapeAttr, escapeText } from "./writer.ts";
@@ -35,6 +38,9 @@ export interface XmltvParserOptions {
   maxWarnings?: number;
 }
 
+/** Children beyond this many characters are dropped from their element (none is real). */
+const MAX_ELEMENT_CHARS = 256 * 1024;
+
 interface Frame {
   spec: ElementSpec;
   /** serialized attributes, each with its leading space */
@@ -47,6 +53,8 @@ interface Frame {
   text: string;
   /** per child slot, the serialized children (children content) */
   slots: string[] | null;
+  /** characters of the children kept so far */
+  size: number;
   channel: XmltvChannel | null;
   programme: XmltvProgramme | null;
 }
@@ -61,6 +69,7 @@ const enum Root {
 export class XmltvParser {
   #sax: SaxesParser<{ xmlns: false; position: false }>;
   #amp = new AmpFixer();
+  #cutter = new LongRunCutter();
   #frames: Frame[] = [];
   #skip = 0;
   #transparent = 0;
@@ -109,7 +118,7 @@ export class XmltvParser {
   push(chunk: string): XmltvItem[] {
     if (this.#root === Root.Closed) return [];
     this.#chars += chunk.length;
-    this.#sax.write(this.#amp.fix(chunk, false));
+    this.#sax.write(this.#amp.fix(this.#cutter.cut(chunk, false), false));
     this.#settleRoot();
     if (this.#root === Root.Before && this.#chars > 4 * 1048576) {
       throw new XmltvFormatError(
@@ -122,7 +131,7 @@ export class XmltvParser {
   /** Ends the input. Throws XmltvFormatError when no `<tv>` element was found. */
   end(): XmltvItem[] {
     if (this.#root !== Root.Closed) {
-      this.#sax.write(this.#amp.fix("", true));
+      this.#sax.write(this.#amp.fix(this.#cutter.cut("", true), true));
       this.#settleRoot();
     }
     if (this.#root !== Root.Closed) {
@@ -155,6 +164,11 @@ export class XmltvParser {
     if (this.#entities.size) {
       const list = [...this.#entities].slice(0, 10).map(([n, c]) => `&${n}; (${c})`).join(", ");
       warnings.push(`Dropped references to undeclared entities (never expanded): ${list}`);
+    }
+    if (this.#cutter.cuts) {
+      warnings.push(
+        `Cut ${this.#cutter.cuts} texts, tags or comments longer than ${MAX_RUN_CHARS} characters`,
+      );
     }
     if (this.#errors > this.#maxWarnings) {
       warnings.push(`${this.#errors} XML errors in all; the first are listed above`);
@@ -316,6 +330,8 @@ export class XmltvParser {
     const f = this.#frames[this.#frames.length - 1];
     if (!f) return;
     const content = f.spec.content;
+    // Several text events (around comments or dropped children) add up to one text: cap it too.
+    if (f.text.length > MAX_RUN_CHARS) return;
     if (content === "text") f.text += t;
     else if (content === "mixed") f.text += escapeText(t);
   };
@@ -381,6 +397,11 @@ export class XmltvParser {
       return;
     }
     const parent = this.#frames[this.#frames.length - 1]!;
+    parent.size += xml.length;
+    if (parent.size > MAX_ELEMENT_CHARS) {
+      this.#drop(`${name}> past ${MAX_ELEMENT_CHARS} characters of <${parent.spec.name}`);
+      return;
+    }
     if (parent.channel) {
       const c = parent.channel;
       if (name === "display-name") {
@@ -410,6 +431,7 @@ function frame(spec: ElementSpec, attrs: string, given: Record<string, string>):
     slot: -1,
     text: "",
     slots: spec.content === "children" ? new Array(spec.children.length).fill("") : null,
+    size: 0,
     channel: null,
     programme: null,
   };

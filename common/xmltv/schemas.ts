@@ -3,7 +3,7 @@
  * @hono/zod-openapi so the same schemas describe the API document.
  */
 import { z } from "@hono/zod-openapi";
-import { checkSource } from "../schemas.ts";
+import { checkSource, urlSegmentName } from "../schemas.ts";
 import { ImportStatus } from "../schemas.ts";
 
 const id = z.string().min(1).max(64);
@@ -11,7 +11,8 @@ const isoDate = z.string();
 
 /** Input to create or replace an upstream guide: an http(s) URL or a path inside DATA_DIR. */
 export const EpgInput = z.object({
-  name: z.string().trim().min(1, "Name is required").max(100),
+  // Devices load a whole guide as /manager/get/epg/<name>.
+  name: urlSegmentName(),
   url: z.string().trim().max(4000).optional().default(""),
   path: z.string().trim().max(1000).optional().default(""),
   userAgentId: z.string().max(64).nullable().optional().default(null),

@@ -1,7 +1,7 @@
 /** Shared pieces of the JSON API: the error schema, list envelope, responses, validation hook. */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ManagerEnv } from "../auth.ts";
-import { errorBody, statusOf } from "../http_errors.ts";
+import { errorBody, errorHeaders, statusOf } from "../../common/http_errors.ts";
 
 /** `{ error, issues }`: every error answer of the API. */
 export const ErrorSchema = z.object({
@@ -25,7 +25,9 @@ export const errors = {
   401: json(ErrorSchema, "Not logged in"),
   404: json(ErrorSchema, "Not found"),
   409: json(ErrorSchema, "Conflict with the current state"),
+  415: json(ErrorSchema, "The body is not sent as application/json"),
   422: json(ErrorSchema, "The request cannot be carried out"),
+  429: json(ErrorSchema, "Too many failed attempts from this address; see Retry-After"),
 };
 
 /** `{ id }` path parameter. */
@@ -57,8 +59,9 @@ export function apiRouter(): OpenAPIHono<ManagerEnv> {
   });
   app.onError((err, c) => {
     const status = statusOf(err);
+    // A client's mistake (bad JSON, wrong content type) is answered, never logged as a failure.
     if (status === 500) console.error(err);
-    return c.json(errorBody(err), status);
+    return c.json(errorBody(err), status, errorHeaders(err));
   });
   return app;
 }

@@ -4,6 +4,7 @@ import { requireApiAuth } from "../auth.ts";
 import { apiRouter } from "./_common.ts";
 import { channelsApi } from "./channels.ts";
 import { epgsApi } from "./epgs.ts";
+import { metricsApi } from "./metrics.ts";
 import { outputsApi } from "./outputs.ts";
 import { sessionsApi } from "./sessions.ts";
 import { tokensApi } from "./tokens.ts";
@@ -29,6 +30,7 @@ export function createApi(deps: ManagerDeps) {
   api.route("/", tokensApi(deps));
   api.route("/", outputsApi(deps));
   api.route("/", sessionsApi(deps));
+  api.route("/", metricsApi(deps));
   api.doc("/openapi.json", {
     openapi: "3.0.3",
     info: { title: "IPTV manager API", version: "1.0.0" },

@@ -1,7 +1,7 @@
 /** /api/v1/api-tokens */
 import { createRoute, z } from "@hono/zod-openapi";
 import { createApiToken, listApiTokens, revokeApiToken } from "../../common/db/users.ts";
-import { ApiTokenInput } from "../../common/schemas.ts";
+import { ApiTokenInput, TokenScope } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
 import { apiRouter, errors, IdParam, json, listOf } from "./_common.ts";
 
@@ -9,6 +9,7 @@ const TokenView = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
+  scope: TokenScope,
   createdAt: z.string(),
 }).openapi("ApiTokenView");
 const Created = TokenView.extend({ secret: z.string() }).openapi("ApiTokenCreated");
@@ -28,11 +29,12 @@ export function tokensApi(deps: ManagerDeps) {
       },
     }),
     async (c) => {
-      const items = (await listApiTokens(deps.kv)).map(({ id, name, prefix, createdAt }) => ({
-        id,
-        name,
-        prefix,
-        createdAt,
+      const items = (await listApiTokens(deps.kv)).map((t) => ({
+        id: t.id,
+        name: t.name,
+        prefix: t.prefix,
+        scope: t.scope ?? "admin",
+        createdAt: t.createdAt,
       }));
       return c.json({ items, cursor: null }, 200);
     },
@@ -48,13 +50,9 @@ export function tokensApi(deps: ManagerDeps) {
       responses: { 201: json(Created, "Created; the secret is shown only now"), ...errors },
     }),
     async (c) => {
-      const { token, secret } = await createApiToken(
-        deps.kv,
-        c.var.user.id,
-        c.req.valid("json").name,
-      );
+      const { token, secret } = await createApiToken(deps.kv, c.var.user.id, c.req.valid("json"));
       const { id, name, prefix, createdAt } = token;
-      return c.json({ id, name, prefix, createdAt, secret }, 201);
+      return c.json({ id, name, prefix, scope: token.scope ?? "admin", createdAt, secret }, 201);
     },
   );
   app.openapi(

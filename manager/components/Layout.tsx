@@ -2,6 +2,7 @@
 import type { ComponentChildren } from "preact";
 import { render } from "preact-render-to-string";
 import type { Context } from "hono";
+import { takeNotice } from "../notice.ts";
 
 const NAV = [
   ["/admin/sessions", "Sessions"],
@@ -96,7 +97,7 @@ export function Layout(props: LayoutProps) {
   );
 }
 
-/** Renders a page in the layout as the response, taking user, CSRF and flash from context. */
+/** Renders a page in the layout as the response, taking user, CSRF and notice from context. */
 export function page(
   c: Context,
   title: string,
@@ -104,7 +105,7 @@ export function page(
   opts: { status?: 200 | 403 | 404 | 409 | 422 | 429; error?: string | null } = {},
 ): Response {
   const vars = c.var as { user?: { username: string }; session?: { csrfToken: string } | null };
-  const flash = new URL(c.req.url).searchParams.get("flash");
+  const flash = takeNotice(c);
   const html = "<!doctype html>" + render(
     <Layout
       title={title}

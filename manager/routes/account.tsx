@@ -9,12 +9,15 @@ import {
   revokeApiToken,
   setPassword,
 } from "../../common/db/users.ts";
+import { ApiTokenInput } from "../../common/schemas.ts";
+import { describeScope } from "../api/scopes.ts";
 import { type ManagerEnv, setSessionCookie } from "../auth.ts";
 import { type FieldErrors, fieldErrors, formatTime } from "../components/Field.tsx";
 import { Field } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import type { Context } from "hono";
+import { redirectWithNotice } from "../notice.ts";
 
 const PasswordForm = z.object({
   current: z.string().min(1, "Enter your current password"),
@@ -81,7 +84,7 @@ export function accountRoutes(deps: ManagerDeps) {
     // Every older session ends with the change; this browser gets a fresh one.
     const { token } = await createLoginSession(deps.kv, c.var.user.id);
     setSessionCookie(c, token);
-    return c.redirect("/admin/account?flash=Password+changed", 303);
+    return redirectWithNotice(c, "/admin/account", { notice: "Password changed" });
   });
 
   const accountPage = async (c: Context<ManagerEnv>, secret?: string) => {
@@ -101,7 +104,9 @@ export function accountRoutes(deps: ManagerDeps) {
           <h2>API tokens</h2>
           <p class="hint">
             Send a token as <code>Authorization: Bearer &lt;token&gt;</code> to{" "}
-            <a href="/api/v1/openapi.json">/api/v1</a>. Only its hash is stored.
+            <a href="/api/v1/openapi.json">/api/v1</a>. Only its hash is stored. A read-only token
+            reads what these pages show and changes nothing; a metrics token only scrapes{" "}
+            <code>/api/v1/metrics</code>; an admin token does everything you can.
           </p>
           {secret && (
             <div class="flash">
@@ -114,6 +119,7 @@ export function accountRoutes(deps: ManagerDeps) {
               <tr>
                 <th>Name</th>
                 <th>Starts with</th>
+                <th>Scope</th>
                 <th>Created</th>
                 <th></th>
               </tr>
@@ -125,6 +131,7 @@ export function accountRoutes(deps: ManagerDeps) {
                   <td>
                     <code>{t.prefix}…</code>
                   </td>
+                  <td title={describeScope(t.scope ?? "admin")}>{t.scope ?? "admin"}</td>
                   <td>{formatTime(t.createdAt, deps.config.timeZone)}</td>
                   <td>
                     <form
@@ -155,6 +162,11 @@ export function accountRoutes(deps: ManagerDeps) {
               aria-label="Token name"
               style="max-width:20rem"
             />
+            <select name="scope" aria-label="Token scope" style="max-width:12rem">
+              <option value="read" selected>Read-only</option>
+              <option value="metrics">Metrics only</option>
+              <option value="admin">Admin</option>
+            </select>
             <button type="submit">Create token</button>
           </form>
         </div>
@@ -163,17 +175,19 @@ export function accountRoutes(deps: ManagerDeps) {
   };
   app.get("/", (c) => accountPage(c));
   app.post("/tokens", async (c) => {
-    const parsed = z.object({ name: z.string().trim().min(1).max(100) }).safeParse(
-      await c.req.parseBody(),
-    );
-    if (!parsed.success) return c.redirect("/admin/account?flash=Give+the+token+a+name", 303);
-    const { secret } = await createApiToken(deps.kv, c.var.user.id, parsed.data.name);
+    const parsed = ApiTokenInput.safeParse(await c.req.parseBody());
+    if (!parsed.success) {
+      return redirectWithNotice(c, "/admin/account", {
+        notice: "Give the token a name and a scope",
+      });
+    }
+    const { secret } = await createApiToken(deps.kv, c.var.user.id, parsed.data);
     // Shown once in this answer; never put in a URL, where history would keep it.
     return await accountPage(c, secret);
   });
   app.post("/tokens/:id/delete", async (c) => {
     await revokeApiToken(deps.kv, c.req.param("id"));
-    return c.redirect("/admin/account?flash=Token+revoked", 303);
+    return redirectWithNotice(c, "/admin/account", { notice: "Token revoked" });
   });
   return app;
 }

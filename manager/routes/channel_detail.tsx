@@ -12,6 +12,7 @@ import type { ManagerDeps } from "../deps.ts";
 import { matchGuide } from "../output/guide_map.ts";
 import { guideIndex } from "../services/guides.ts";
 import { getChannelOverride, putChannelOverride } from "../services/overrides.ts";
+import { redirectWithNotice } from "../notice.ts";
 
 const OverrideForm = z.object({
   name: z.string().trim().max(500).default(""),
@@ -176,7 +177,7 @@ export function channelDetailRoutes(deps: ManagerDeps) {
     if (!o.success) return show(c, id, { values, errors: fieldErrors(o.error) });
     // The version the form was rendered with: a save over someone else's edit is a conflict.
     await putChannelOverride(deps, id, o.data, values.version || null);
-    return c.redirect(`/admin/channels/${id}?flash=Overrides+saved`, 303);
+    return redirectWithNotice(c, `/admin/channels/${id}`, { notice: "Overrides saved" });
   });
   return app;
 }

@@ -9,6 +9,7 @@ import type { ManagerDeps } from "../deps.ts";
 import { ChannelTable, toRow } from "../islands/ChannelTable.tsx";
 import { Island } from "../islands/island.tsx";
 import { bulkSetEnabled } from "../services/channels.ts";
+import { redirectWithNotice } from "../notice.ts";
 
 const PAGE = 50;
 const FilterForm = z.object({
@@ -68,8 +69,9 @@ export function channelRoutes(deps: ManagerDeps) {
     const enable = body.action === "enable";
     const n = await bulkSetEnabled(deps, toFilter(f), enable);
     const q = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== ""));
-    q.set("flash", `${enable ? "Enabled" : "Disabled"} ${n} channels`);
-    return c.redirect(`/admin/channels?${q}`, 303);
+    return redirectWithNotice(c, `/admin/channels?${q}`, {
+      notice: `${enable ? "Enabled" : "Disabled"} ${n} channels`,
+    });
   });
   return app;
 }

@@ -18,6 +18,7 @@ import {
   rotateTokens,
   saveDownstream,
 } from "../services/downstream.ts";
+import { redirectWithNotice } from "../notice.ts";
 
 type Values = Record<string, string>;
 
@@ -417,17 +418,19 @@ export function downstreamRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
       throw err;
     }
-    return c.redirect(`/admin/downstream/${savedId}/view?flash=Playlist+saved`, 303);
+    return redirectWithNotice(c, `/admin/downstream/${savedId}/view`, { notice: "Playlist saved" });
   };
   app.post("/", (c) => save(c));
   app.post("/:id", (c) => save(c, c.req.param("id")));
   app.post("/:id/rotate", async (c) => {
     await rotateTokens(deps, c.req.param("id"));
-    return c.redirect(`/admin/downstream/${c.req.param("id")}/view?flash=New+tokens+issued`, 303);
+    return redirectWithNotice(c, `/admin/downstream/${c.req.param("id")}/view`, {
+      notice: "New tokens issued",
+    });
   });
   app.post("/:id/delete", async (c) => {
     await removeDownstream(deps, c.req.param("id"));
-    return c.redirect("/admin/downstream?flash=Playlist+deleted", 303);
+    return redirectWithNotice(c, "/admin/downstream", { notice: "Playlist deleted" });
   });
   return app;
 }

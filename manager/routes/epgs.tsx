@@ -10,6 +10,7 @@ import type { ManagerDeps } from "../deps.ts";
 import { GuideImportProgress, type GuideRunView } from "../islands/GuideImportProgress.tsx";
 import { Island } from "../islands/island.tsx";
 import { epgView, epgViews, removeEpg, saveEpg } from "../services/epgs.ts";
+import { redirectWithNotice } from "../notice.ts";
 
 type FormValues = Record<string, string>;
 
@@ -41,8 +42,8 @@ function toInput(body: Record<string, unknown>) {
   };
 }
 
-function back(message: string): string {
-  return `/admin/epgs?flash=${encodeURIComponent(message)}`;
+function back(c: Context, message: string): Response {
+  return redirectWithNotice(c, "/admin/epgs", { notice: message });
 }
 
 /** Routes of the guide pages. */
@@ -196,7 +197,7 @@ export function epgRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
       throw err;
     }
-    return c.redirect(back("Guide saved"), 303);
+    return back(c, "Guide saved");
   };
   app.post("/", (c) => save(c));
   app.post("/:id", (c) => save(c, c.req.param("id")));
@@ -204,14 +205,14 @@ export function epgRoutes(deps: ManagerDeps) {
     try {
       await deps.startEpgImport(c.req.param("id"), "manual");
     } catch (err) {
-      if (err instanceof ConflictError) return c.redirect(back(err.message), 303);
+      if (err instanceof ConflictError) return back(c, err.message);
       throw err;
     }
-    return c.redirect(back("Import started"), 303);
+    return back(c, "Import started");
   });
   app.post("/:id/delete", async (c) => {
     await removeEpg(deps, c.req.param("id"));
-    return c.redirect(back("Guide deleted"), 303);
+    return back(c, "Guide deleted");
   });
   return app;
 }

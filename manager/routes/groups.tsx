@@ -9,6 +9,7 @@ import type { ManagerDeps } from "../deps.ts";
 import { groupListText, groupViews, setGroupEnabled } from "../services/channels.ts";
 import { getGroupOverride, renameGroup, renumberGroup } from "../services/overrides.ts";
 import { Field, type FieldErrors, fieldErrors } from "../components/Field.tsx";
+import { redirectWithNotice } from "../notice.ts";
 
 const RenumberForm = z.object({
   start: z.string().trim().regex(/^\d{1,7}$/, "A whole number from 0 to 1000000")
@@ -170,7 +171,7 @@ export function groupRoutes(deps: ManagerDeps) {
     const name = typeof body.name === "string" ? body.name.trim().slice(0, 500) : "";
     const version = typeof body.version === "string" ? body.version || null : undefined;
     await renameGroup(deps, c.req.param("id"), name, version);
-    return c.redirect(`/admin/groups/${c.req.param("id")}?flash=Group+renamed`, 303);
+    return redirectWithNotice(c, `/admin/groups/${c.req.param("id")}`, { notice: "Group renamed" });
   });
   app.post("/:id/renumber", async (c) => {
     const body = await c.req.parseBody();
@@ -182,7 +183,9 @@ export function groupRoutes(deps: ManagerDeps) {
       });
     }
     const n = await renumberGroup(deps, c.req.param("id"), f.data.start);
-    return c.redirect(`/admin/groups/${c.req.param("id")}?flash=Numbered+${n}+channels`, 303);
+    return redirectWithNotice(c, `/admin/groups/${c.req.param("id")}`, {
+      notice: `Numbered ${n} channels`,
+    });
   });
   app.post("/:id/toggle", async (c) => {
     const body = await c.req.parseBody();

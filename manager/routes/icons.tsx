@@ -6,6 +6,7 @@ import { extensionFor, type Icon, IconStatus, MAX_ICON_BYTES } from "../../commo
 import type { ManagerEnv } from "../auth.ts";
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
+import { redirectWithNotice } from "../notice.ts";
 
 const PAGE = 50;
 
@@ -16,14 +17,13 @@ const ListQuery = z.object({
 });
 type ListQuery = z.infer<typeof ListQuery>;
 
-/** Query string of a list view; `flash` added when given. */
-function listHref(q: ListQuery, changes: Partial<ListQuery> & { flash?: string } = {}): string {
+/** Query string of a list view. */
+function listHref(q: ListQuery, changes: Partial<ListQuery> = {}): string {
   const all = { ...q, ...changes };
   const params = new URLSearchParams();
   if (all.status) params.set("status", all.status);
   if (all.q) params.set("q", all.q);
   if (all.offset) params.set("offset", String(all.offset));
-  if (changes.flash) params.set("flash", changes.flash);
   const s = params.toString();
   return `/admin/icons${s ? `?${s}` : ""}`;
 }
@@ -250,17 +250,17 @@ export function iconRoutes(deps: ManagerDeps) {
   app.post("/refetch-failed", async (c) => {
     const q = backQuery(await c.req.parseBody());
     const n = deps.icons.refetchFailed();
-    return c.redirect(listHref(q, { flash: `Fetching ${n} failed icons again` }), 303);
+    return redirectWithNotice(c, listHref(q), { notice: `Fetching ${n} failed icons again` });
   });
   app.post("/:id/refetch", async (c) => {
     const q = backQuery(await c.req.parseBody());
     await deps.icons.refetch(c.req.param("id"));
-    return c.redirect(listHref(q, { flash: "Icon queued to be fetched again" }), 303);
+    return redirectWithNotice(c, listHref(q), { notice: "Icon queued to be fetched again" });
   });
   app.post("/:id/delete", async (c) => {
     const q = backQuery(await c.req.parseBody());
     await deps.icons.delete(c.req.param("id"));
-    return c.redirect(listHref(q, { flash: "Icon deleted" }), 303);
+    return redirectWithNotice(c, listHref(q), { notice: "Icon deleted" });
   });
   app.post("/:id/upload", async (c) => {
     // The login middleware parsed the multipart body already (for _csrf); this is its cache.
@@ -280,7 +280,7 @@ export function iconRoutes(deps: ManagerDeps) {
       if (err instanceof ValidationError) return list(c, q, { error: err.message, status: 422 });
       throw err;
     }
-    return c.redirect(listHref(q, { flash: "Icon replaced" }), 303);
+    return redirectWithNotice(c, listHref(q), { notice: "Icon replaced" });
   });
   return app;
 }

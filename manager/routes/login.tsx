@@ -1,31 +1,26 @@
-/** /login, /logout: the login form (CSRF by double submit), slowed down per client. */
+/**
+ * /login, /logout: the login form (CSRF by double submit). Attempts are counted before the
+ * password is checked (manager/login_guard.ts); a successful login marks the browser as a
+ * known device, which guesses at its user name never slow down.
+ */
 import { type Context, Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { randomToken, verifyPassword } from "../../common/auth/password.ts";
-import {
-  createLoginSession,
-  deleteLoginSession,
-  findUserByName,
-  getLoginSession,
-} from "../../common/db/users.ts";
+import { randomToken } from "../../common/auth/password.ts";
+import { createLoginSession, deleteLoginSession, getLoginSession } from "../../common/db/users.ts";
+import { TooManyAttemptsError } from "../../common/errors.ts";
 import {
   clearSessionCookie,
-  clientKey,
+  DEVICE_COOKIE,
   isHttps,
   LOGIN_CSRF_COOKIE,
   type ManagerEnv,
   SESSION_COOKIE,
   setSessionCookie,
 } from "../auth.ts";
+import { KNOWN_DEVICE_MS } from "../login_guard.ts";
+import { safeNext } from "../safe_next.ts";
 import { page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
-
-function safeNext(next: string | undefined): string {
-  // Only local paths: never redirect to another site after login.
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\")
-    ? next
-    : "/admin";
-}
 
 /** Routes of logging in and out. */
 export function loginRoutes(deps: ManagerDeps) {
@@ -76,12 +71,12 @@ export function loginRoutes(deps: ManagerDeps) {
   app.get("/login", async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
     if (token && await getLoginSession(deps.kv, token)) return c.redirect("/admin", 303);
-    return form(c, { next: safeNext(c.req.query("next")) });
+    return form(c, { next: safeNext(c.req.query("next"), new URL(c.req.url).origin) });
   });
   app.post("/login", async (c) => {
     const body = await c.req.parseBody();
     const str = (k: string) => (typeof body[k] === "string" ? body[k] as string : "");
-    const next = safeNext(str("next"));
+    const next = safeNext(str("next"), new URL(c.req.url).origin);
     const cookie = getCookie(c, LOGIN_CSRF_COOKIE);
     if (!cookie || cookie !== str("_csrf")) {
       return form(c, {
@@ -90,20 +85,20 @@ export function loginRoutes(deps: ManagerDeps) {
         status: 403,
       });
     }
-    const key = clientKey(c);
-    const wait = deps.throttle.waitSeconds(key);
-    if (wait > 0) {
-      return form(c, {
-        next,
+    let user;
+    try {
+      user = await deps.guard.checkPassword({
+        address: c.var.client.address,
         username: str("username"),
-        error: `Too many failed logins from your address; try again in ${wait} s.`,
-        status: 429,
+        password: str("password"),
+        device: getCookie(c, DEVICE_COOKIE),
       });
+    } catch (err) {
+      if (!(err instanceof TooManyAttemptsError)) throw err;
+      c.header("Retry-After", String(err.retryAfter));
+      return form(c, { next, username: str("username"), error: err.message, status: 429 });
     }
-    const user = await findUserByName(deps.kv, str("username"));
-    const ok = user ? await verifyPassword(str("password"), user.passwordHash) : false;
-    if (!user || !ok) {
-      deps.throttle.fail(key);
+    if (!user) {
       return form(c, {
         next,
         username: str("username"),
@@ -111,9 +106,15 @@ export function loginRoutes(deps: ManagerDeps) {
         status: 422,
       });
     }
-    deps.throttle.succeed(key);
     const { token } = await createLoginSession(deps.kv, user.id);
     setSessionCookie(c, token);
+    setCookie(c, DEVICE_COOKIE, await deps.guard.deviceCookie(user.id), {
+      httpOnly: true,
+      sameSite: "Strict",
+      secure: isHttps(c),
+      path: "/login",
+      maxAge: Math.floor(KNOWN_DEVICE_MS / 1000),
+    });
     return c.redirect(user.mustChangePassword ? "/admin/account/password" : next, 303);
   });
   app.post("/logout", async (c) => {

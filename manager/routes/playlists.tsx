@@ -15,6 +15,7 @@ import {
   removePlaylist,
   savePlaylist,
 } from "../services/playlists.ts";
+import { redirectWithNotice } from "../notice.ts";
 
 type FormValues = Record<string, string>;
 
@@ -212,7 +213,7 @@ export function playlistRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
       throw err;
     }
-    return c.redirect("/admin/playlists?flash=Playlist+saved", 303);
+    return redirectWithNotice(c, "/admin/playlists", { notice: "Playlist saved" });
   };
   app.post("/", (c) => save(c));
   app.post("/:id", (c) => save(c, c.req.param("id")));
@@ -221,15 +222,15 @@ export function playlistRoutes(deps: ManagerDeps) {
       await deps.startImport(c.req.param("id"), "manual");
     } catch (err) {
       if (err instanceof ConflictError) {
-        return c.redirect(`/admin/playlists?flash=${encodeURIComponent(err.message)}`, 303);
+        return redirectWithNotice(c, "/admin/playlists", { notice: err.message });
       }
       throw err;
     }
-    return c.redirect("/admin/playlists?flash=Import+started", 303);
+    return redirectWithNotice(c, "/admin/playlists", { notice: "Import started" });
   });
   app.post("/:id/delete", async (c) => {
     await removePlaylist(deps, c.req.param("id"));
-    return c.redirect("/admin/playlists?flash=Playlist+deleted", 303);
+    return redirectWithNotice(c, "/admin/playlists", { notice: "Playlist deleted" });
   });
   return app;
 }

@@ -15,6 +15,7 @@ import { Field, type FieldErrors, fieldErrors, formatTime } from "../components/
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { joinPort } from "../services/downstream.ts";
+import { redirectWithNotice } from "../notice.ts";
 
 type Values = Record<string, string>;
 
@@ -182,7 +183,7 @@ export function proxyRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
       throw err;
     }
-    return c.redirect("/admin/proxies?flash=Proxy+saved", 303);
+    return redirectWithNotice(c, "/admin/proxies", { notice: "Proxy saved" });
   };
   app.post("/", (c) => save(c));
   app.post("/:id", (c) => save(c, c.req.param("id")));
@@ -194,7 +195,7 @@ export function proxyRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return listPage(c, err.message);
       throw err;
     }
-    return c.redirect("/admin/proxies?flash=Proxy+deleted", 303);
+    return redirectWithNotice(c, "/admin/proxies", { notice: "Proxy deleted" });
   });
   return app;
 }

@@ -13,6 +13,7 @@ import type { ManagerEnv } from "../auth.ts";
 import { Field, type FieldErrors, fieldErrors } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
+import { redirectWithNotice } from "../notice.ts";
 
 /** Routes of the user agent pages. */
 export function userAgentRoutes(deps: ManagerDeps) {
@@ -110,7 +111,7 @@ export function userAgentRoutes(deps: ManagerDeps) {
       if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
       throw err;
     }
-    return c.redirect("/admin/user-agents?flash=User+agent+saved", 303);
+    return redirectWithNotice(c, "/admin/user-agents", { notice: "User agent saved" });
   };
   app.post("/", (c) => save(c));
   app.post("/:id", (c) => save(c, c.req.param("id")));
@@ -119,11 +120,11 @@ export function userAgentRoutes(deps: ManagerDeps) {
       await deleteUserAgent(deps.kv, c.req.param("id"));
     } catch (err) {
       if (err instanceof ConflictError) {
-        return c.redirect(`/admin/user-agents?flash=${encodeURIComponent(err.message)}`, 303);
+        return redirectWithNotice(c, "/admin/user-agents", { notice: err.message });
       }
       throw err;
     }
-    return c.redirect("/admin/user-agents?flash=User+agent+deleted", 303);
+    return redirectWithNotice(c, "/admin/user-agents", { notice: "User agent deleted" });
   });
   return app;
 }
