@@ -14,6 +14,8 @@ const READABLE = [
   "/epgs",
   "/proxies",
   "/downstream-playlists",
+  "/sessions",
+  "/stats",
   "/openapi.json",
 ];
 /** The path a metrics token may GET. */
