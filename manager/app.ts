@@ -16,6 +16,7 @@ import { proxyRoutes } from "./routes/proxies.tsx";
 import { sessionRoutes } from "./routes/sessions.tsx";
 import { getRoutes } from "./routes/get.ts";
 import { groupRoutes } from "./routes/groups.tsx";
+import { homeRoutes } from "./routes/home.tsx";
 import { iconFileRoutes } from "./routes/icon_files.ts";
 import { iconRoutes } from "./routes/icons.tsx";
 import { loginRoutes } from "./routes/login.tsx";
@@ -112,7 +113,7 @@ export function createManagerApp(deps: ManagerDeps) {
   app.get("/", (c) => c.redirect("/admin", 303));
   const admin = new Hono<ManagerEnv>();
   admin.use("*", requirePageLogin(deps));
-  admin.get("/", (c) => c.redirect("/admin/playlists", 303));
+  admin.route("/", homeRoutes(deps));
   admin.route("/account", accountRoutes(deps));
   admin.route("/user-agents", userAgentRoutes(deps));
   admin.route("/playlists", playlistRoutes(deps));

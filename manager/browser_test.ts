@@ -84,6 +84,9 @@ Deno.test(
 
       // Log in through the form.
       await logIn(page, manager.base);
+      // A new user lands on the overview, which points at adding a first source.
+      await page.getByRole("heading", { name: "Overview" }).waitFor();
+      await page.getByRole("navigation").getByRole("link", { name: "Playlists" }).click();
       await page.waitForURL(/\/admin\/playlists/);
 
       // Add the playlist.

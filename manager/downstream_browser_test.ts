@@ -47,6 +47,9 @@ Deno.test(
 
       // Log in, add the upstream playlist and import it.
       await logIn(page, manager.base);
+      // A new user lands on the overview, which points at adding a first source.
+      await page.getByRole("heading", { name: "Overview" }).waitFor();
+      await page.getByRole("navigation").getByRole("link", { name: "Playlists" }).click();
       await page.waitForURL(/\/admin\/playlists/);
       await page.getByRole("link", { name: "Add playlist" }).click();
       await page.getByLabel("Name", { exact: true }).fill("Kodinerds");

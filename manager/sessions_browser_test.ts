@@ -31,6 +31,16 @@ Deno.test("an admin sees who watches and drops a viewer from the sessions page",
     page.on("pageerror", (e) => errors.push(e.message));
     const documents = countDocumentLoads(page);
     await logIn(page, s.m.base);
+    // The overview: who watches, the source and its last run, the playlist's URLs, the proxy.
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await page.getByRole("cell", { name: "Nature HD" }).waitFor();
+    assert.match(await page.locator("tr[data-source='Provider']").innerText(), /ok/);
+    assert.ok(
+      (await page.getByLabel("Living room playlist URL").inputValue()).includes("/manager/get/"),
+    );
+    assert.match(await page.locator("li", { hasText: "IPTV-Proxy" }).innerText(), /online/);
+    await Deno.mkdir(SHOTS, { recursive: true });
+    await page.screenshot({ path: `${SHOTS}/overview.png`, fullPage: true });
     await page.getByRole("navigation").getByRole("link", { name: "Sessions" }).click();
     await page.waitForSelector("[data-island='SessionTable'][data-hydrated='true']");
     await page.getByRole("cell", { name: "Nature HD" }).waitFor();

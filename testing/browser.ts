@@ -27,7 +27,7 @@ export async function logIn(page: Page, base: string): Promise<void> {
   await page.getByLabel("User name").fill("admin");
   await page.getByLabel("Password").fill("correct horse battery");
   await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL(/\/admin\//);
+  await page.waitForURL(/\/admin(\/|$)/);
 }
 
 /** Counts top-level document loads of a page, to tell a live update from a page load. */

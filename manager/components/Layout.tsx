@@ -36,7 +36,7 @@ header nav a{color:#cfd8e6;text-decoration:none;padding:.35rem .6rem;border-radi
 header form{margin-left:auto}main{max-width:1200px;margin:0 auto;padding:1rem}h1{font-size:1.4rem;margin:.25rem 0 1rem}
 .card{background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:1rem;margin-bottom:1rem;overflow-x:auto}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e8ecf1;vertical-align:top}
-th{font-size:.8rem;text-transform:uppercase;color:#5b6778}td.url{max-width:22rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+th{font-size:.8rem;text-transform:uppercase;color:#5b6778}td.url{max-width:22rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}td.url input{width:100%;font-size:.8rem}
 .btn,button{display:inline-block;font:inherit;border:1px solid #1f5fbf;background:#1f5fbf;color:#fff;border-radius:6px;padding:.35rem .8rem;cursor:pointer;text-decoration:none}
 .btn.secondary,button.secondary{background:#fff;color:#1f5fbf}button.danger{background:#b42318;border-color:#b42318}button.small,.btn.small{padding:.15rem .5rem;font-size:.85rem}
 form.inline{display:inline}label{display:block;margin:.6rem 0 .2rem;font-weight:600}
