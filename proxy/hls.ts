@@ -6,14 +6,12 @@
  * segment cache. A session lives while its client requests playlists or segments and ends after
  * HLS_IDLE_TIMEOUT without one (or at a drop), and the channel's slot goes with its last session.
  */
-import { userAgentFor } from "../common/db/user_agents.ts";
 import { UpstreamError } from "../common/errors.ts";
 import type { StreamMember } from "../common/output/membership.ts";
-import { acquireSlot, releaseSlot } from "../common/streams/slots.ts";
-import { upstreamRequest } from "../common/streams/upstream_request.ts";
 import type { ProxyContext } from "./context.ts";
 import { extensionOf, isHlsPlaylist, type RefKind, rewritePlaylist } from "./hls_rewrite.ts";
-import { type ClientKey, failure, textResponse } from "./streams.ts";
+import { failure, textResponse } from "./streams.ts";
+import { type ClientKey, holdUpstream } from "./upstream_slot.ts";
 import { allowedHostsFor, openUpstream } from "./upstream_fetch.ts";
 
 /** A playlist fetched this recently is served again without asking upstream. */
@@ -178,7 +176,7 @@ export class HlsHub {
   async entry(member: StreamMember, token: string, client: ClientKey): Promise<Response> {
     let channel: HlsChannel;
     try {
-      channel = await this.#channel(member);
+      channel = await this.#channel(member, client);
     } catch (err) {
       return failure(this.#ctx, member, err);
     }
@@ -231,44 +229,29 @@ export class HlsHub {
     }
   }
 
-  async #channel(member: StreamMember): Promise<HlsChannel> {
+  async #channel(member: StreamMember, client: ClientKey): Promise<HlsChannel> {
     const id = member.channel.channel.id;
     const open = this.#channels.get(id);
     if (open) return open;
     let opening = this.#opening.get(id);
     if (!opening) {
-      opening = this.#open(member).finally(() => this.#opening.delete(id));
+      opening = this.#open(member, client).finally(() => this.#opening.delete(id));
       this.#opening.set(id, opening);
     }
     return await opening;
   }
 
-  async #open(member: StreamMember): Promise<HlsChannel> {
-    const { kv, config } = this.#ctx;
-    const ch = member.channel.channel;
-    const holderId = crypto.randomUUID();
-    const slot = await acquireSlot(kv, member.upstream, {
-      proxy: config.proxyName,
-      holderId,
-      channelId: ch.id,
-      since: new Date().toISOString(),
-    });
-    const release = () =>
-      slot === null ? Promise.resolve() : releaseSlot(kv, member.upstream.id, slot, holderId);
+  async #open(member: StreamMember, client: ClientKey): Promise<HlsChannel> {
+    const held = await holdUpstream(this.#ctx, member, client);
     try {
-      const req = upstreamRequest(ch, member.upstream, {
-        playlistUserAgent: member.upstream.userAgentId
-          ? await userAgentFor(kv, member.upstream.userAgentId, config.userAgent)
-          : null,
-        defaultUserAgent: config.userAgent,
-      });
-      const channel = new HlsChannel(this.#ctx, member, req.url, req.headers, release);
+      const { url, headers } = held.request;
+      const channel = new HlsChannel(this.#ctx, member, url, headers, held.release);
       // The entry playlist must answer before anyone counts as watching.
-      await channel.playlist(req.url, "probe");
-      this.#channels.set(ch.id, channel);
+      await channel.playlist(url, "probe");
+      this.#channels.set(member.channel.channel.id, channel);
       return channel;
     } catch (err) {
-      await release();
+      await held.release();
       throw err;
     }
   }

@@ -5,14 +5,12 @@
  * first (503 when the provider's limit is reached, unless the same client is switching channels,
  * which takes over its old session); every way out releases it.
  */
-import { userAgentFor } from "../common/db/user_agents.ts";
 import { LimitReachedError, UpstreamError } from "../common/errors.ts";
 import type { StreamMember } from "../common/output/membership.ts";
-import { countRefusal, listSessions, requestDrop } from "../common/streams/sessions.ts";
-import { acquireSlot, releaseSlot } from "../common/streams/slots.ts";
-import { upstreamRequest } from "../common/streams/upstream_request.ts";
+import { countRefusal } from "../common/streams/sessions.ts";
 import type { ProxyContext } from "./context.ts";
 import { SharedUpstream } from "./shared_upstream.ts";
+import { type ClientKey, holdUpstream } from "./upstream_slot.ts";
 import { allowedHostsFor, openUpstream, UpstreamTimeoutError } from "./upstream_fetch.ts";
 
 /** A plain-text answer. */
@@ -22,9 +20,6 @@ export function textResponse(status: number, text: string, headers: HeadersInit 
     headers: { "content-type": "text/plain; charset=utf-8", ...headers },
   });
 }
-
-/** How long a switching client waits for its old session's slot. */
-const TAKEOVER_WAIT_MS = 3_000;
 
 /** The shared upstream connections of this proxy, one per channel. */
 export class UpstreamHub {
@@ -55,75 +50,25 @@ export class UpstreamHub {
   }
 
   async #connect(member: StreamMember, client: ClientKey): Promise<SharedUpstream> {
-    const { kv, config } = this.#ctx;
+    const { config } = this.#ctx;
     const ch = member.channel.channel;
-    const holderId = crypto.randomUUID();
-    const slot = await this.#takeSlot(member, holderId, client);
-    const release = () =>
-      slot === null ? Promise.resolve() : releaseSlot(kv, member.upstream.id, slot, holderId);
+    const held = await holdUpstream(this.#ctx, member, client);
     try {
-      const req = upstreamRequest(ch, member.upstream, {
-        playlistUserAgent: member.upstream.userAgentId
-          ? await userAgentFor(kv, member.upstream.userAgentId, config.userAgent)
-          : null,
-        defaultUserAgent: config.userAgent,
-      });
-      const opened = await openUpstream(req.url, {
-        headers: req.headers,
+      const opened = await openUpstream(held.request.url, {
+        headers: held.request.headers,
         allowedHosts: allowedHostsFor(member.upstream.url, config.allowedPrivateHosts),
         timeoutMs: config.streamTimeout * 1000,
         signal: this.#ctx.closing,
       });
       const shared = new SharedUpstream(opened, () => {
         if (this.#open.get(ch.id) === shared) this.#open.delete(ch.id);
-        this.#ctx.own(release());
+        this.#ctx.own(held.release());
       });
       this.#open.set(ch.id, shared);
       return shared;
     } catch (err) {
-      await release();
+      await held.release();
       throw err;
-    }
-  }
-
-  /**
-   * Takes a slot; at the limit, a client switching channels (same address, user agent and
-   * playlist) gives up its old sessions first and waits for their slots.
-   */
-  async #takeSlot(
-    member: StreamMember,
-    holderId: string,
-    client: ClientKey,
-  ): Promise<number | null> {
-    const { kv, config } = this.#ctx;
-    const holder = {
-      proxy: config.proxyName,
-      holderId,
-      channelId: member.channel.channel.id,
-      since: new Date().toISOString(),
-    };
-    try {
-      return await acquireSlot(kv, member.upstream, holder);
-    } catch (err) {
-      if (!(err instanceof LimitReachedError)) throw err;
-      const mine = (await listSessions(kv)).filter((s) =>
-        s.client === client.address && s.userAgent === client.userAgent &&
-        s.downstreamId === member.playlist.id && s.upstreamId === member.upstream.id
-      );
-      if (!mine.length) throw err;
-      for (const s of mine) {
-        await this.#ctx.sessions.cut(s.id, "the client switched channels");
-        await requestDrop(kv, s.id);
-      }
-      const until = Date.now() + TAKEOVER_WAIT_MS;
-      while (true) {
-        try {
-          return await acquireSlot(kv, member.upstream, holder);
-        } catch (again) {
-          if (!(again instanceof LimitReachedError) || Date.now() > until) throw again;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
     }
   }
 
@@ -134,12 +79,6 @@ export class UpstreamHub {
     for (const u of all) u.close("the proxy stopped");
     await Promise.allSettled(all.map((u) => u.done));
   }
-}
-
-/** Who asks: the same address, user agent and downstream playlist make the same client. */
-export interface ClientKey {
-  address: string;
-  userAgent: string;
 }
 
 /** Streams one channel to one client. */

@@ -1,6 +1,6 @@
 /** Island: one session, refreshed every second, with its Drop button. */
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { usePoll } from "./use_poll.ts";
 import { duration, type SessionRow, size } from "./SessionTable.tsx";
 
 /** A session as the detail page shows it. */
@@ -20,25 +20,11 @@ export interface SessionDetailProps extends Record<string, unknown> {
 export function SessionDetail(props: SessionDetailProps) {
   const s = useSignal<SessionDetailRow>(props.session);
   const asked = useSignal(false);
-  useEffect(() => {
-    if (s.value.state !== "live") return;
-    let stop = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
-      try {
-        const res = await fetch(`/api/v1/sessions/${props.session.id}`, {
-          credentials: "same-origin",
-        });
-        if (res.ok && !stop) s.value = await res.json();
-      } catch { /* the next tick tries again */ }
-      if (!stop && s.value.state === "live") timer = setTimeout(tick, 1000);
-    };
-    timer = setTimeout(tick, 1000);
-    return () => {
-      stop = true;
-      clearTimeout(timer);
-    };
-  }, [s.value.state]);
+  usePoll<SessionDetailRow>(`/api/v1/sessions/${props.session.id}`, {
+    everyMs: 1000,
+    active: s.value.state === "live",
+    onData: (data) => s.value = data,
+  });
   const v = s.value;
   const drop = async () => {
     asked.value = true;

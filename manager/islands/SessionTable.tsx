@@ -3,7 +3,7 @@
  * button that asks the serving proxy to end it (DELETE /api/v1/sessions/{id}).
  */
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { usePoll } from "./use_poll.ts";
 
 /** The fields of a session this island shows. */
 export interface SessionRow {
@@ -46,22 +46,10 @@ export function size(bytes: number): string {
 export function SessionTable(props: SessionTableProps) {
   const rows = useSignal<SessionRow[]>(props.sessions);
   const dropping = useSignal<Record<string, boolean>>({});
-  useEffect(() => {
-    let stop = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
-      try {
-        const res = await fetch("/api/v1/sessions", { credentials: "same-origin" });
-        if (res.ok && !stop) rows.value = (await res.json()).items;
-      } catch { /* the next tick tries again */ }
-      if (!stop) timer = setTimeout(tick, 1000);
-    };
-    timer = setTimeout(tick, 1000);
-    return () => {
-      stop = true;
-      clearTimeout(timer);
-    };
-  }, []);
+  usePoll<{ items: SessionRow[] }>("/api/v1/sessions", {
+    everyMs: 1000,
+    onData: (data) => rows.value = data.items,
+  });
   const drop = async (id: string) => {
     dropping.value = { ...dropping.value, [id]: true };
     await fetch(`/api/v1/sessions/${id}`, {
