@@ -9,6 +9,7 @@ import { benchGuideCut, guideCutTable } from "./guide_cut_bench.ts";
 import { benchChangeVisible } from "./change_visible_bench.ts";
 import { benchGuideMemory } from "./guide_memory_bench.ts";
 import { benchPlaylistServe, playlistServeTable } from "./playlist_serve_bench.ts";
+import { benchProxy, proxyBenchTables } from "./proxy_bench.ts";
 
 const IMPORT_TARGET_MS = 3000;
 const RSS_TARGET_MB = 250;
@@ -286,6 +287,12 @@ if (import.meta.main) {
     `## Playlist serving (wrk -t2 -c16 against nginx serving the same bytes)\n\n${
       playlistServeTable(await benchPlaylistServe())
     }`,
+  );
+  const proxyLoad = loadAverage();
+  const proxy = await benchProxy();
+  emit(
+    `## Streaming proxy (against nginx as a live-stream reverse proxy; load average ${proxyLoad} ` +
+      `before, ${loadAverage()} after)\n\n${proxyBenchTables(proxy)}`,
   );
   emit(await changeVisibleSection());
   const epg = await epgSection();

@@ -7,6 +7,8 @@
  */
 import { generatePlaylist } from "./_playlist.ts";
 import { type ManagerProcess, servePlaylist, spawnManager } from "./import_bench.ts";
+import { type Nginx, startNginx } from "./_nginx.ts";
+import { cpuTicks } from "./_proc.ts";
 
 /** One server and encoding. `ratio` is the rate over nginx's for the same encoding. */
 export interface PlaylistServeRow {
@@ -37,14 +39,6 @@ export interface PlaylistServeOptions {
 }
 
 const CHANNELS = 10_000;
-
-/** A port that was free a moment ago on 127.0.0.1. */
-function freePort(): number {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
-  return port;
-}
 
 /** Runs a command to its end; throws with its stderr when it fails. */
 async function run(cmd: string, args: string[]): Promise<string> {
@@ -105,14 +99,6 @@ async function publishPlaylist(manager: ManagerProcess, channels: number): Promi
   return `${manager.base}${u.pathname}${u.search}`;
 }
 
-/** CPU time a process has used so far, in clock ticks (1/100 s), from /proc/<pid>/stat. */
-function cpuTicks(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  // Fields after the command name, which is in parentheses and may hold spaces.
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(f[11]) + Number(f[12]);
-}
-
 /**
  * Waits until a process has been idle (under 3% of a core) for two seconds in a row: after an
  * import the manager fetches the playlist's logos in the background, which is not what we
@@ -134,81 +120,21 @@ async function waitIdle(pid: number, timeoutMs = 120_000): Promise<void> {
   }
 }
 
-/** A running nginx serving one directory's files. */
-interface Nginx {
-  url(file: string): string;
-  close(): Promise<void>;
-}
-
-/** Starts Debian's nginx (one worker, sendfile, gzip_static) on a free loopback port. */
-async function startNginx(dir: string): Promise<Nginx> {
-  const port = freePort();
-  const conf = `${dir}/nginx.conf`;
-  // The worker runs as nobody when we are root: it must be able to read the files.
-  const user = Deno.uid() === 0 ? "user nobody nogroup;" : "";
-  await Deno.writeTextFile(
-    conf,
-    `${user}
-daemon off;
-master_process on;
-worker_processes 1;
-error_log ${dir}/error.log warn;
-pid ${dir}/nginx.pid;
-events { worker_connections 1024; }
-http {
-  types { audio/x-mpegurl m3u; }
+/** Starts nginx serving `dir`/www (one worker, sendfile, gzip_static) on a free loopback port. */
+function serveFiles(dir: string): Promise<Nginx> {
+  return startNginx(dir, {
+    http: (port) =>
+      `  types { audio/x-mpegurl m3u; }
   default_type application/octet-stream;
-  access_log off;
   sendfile on;
   tcp_nopush on;
   keepalive_requests 1000000;
-  client_body_temp_path ${dir}/tmp_body;
-  proxy_temp_path ${dir}/tmp_proxy;
-  fastcgi_temp_path ${dir}/tmp_fastcgi;
-  uwsgi_temp_path ${dir}/tmp_uwsgi;
-  scgi_temp_path ${dir}/tmp_scgi;
   server {
     listen 127.0.0.1:${port};
     root ${dir}/www;
     location / { gzip_static on; }
-  }
-}
-`,
-  );
-  const child = new Deno.Command("/usr/sbin/nginx", {
-    args: ["-p", `${dir}/`, "-e", `${dir}/error.log`, "-c", conf],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let stderr = "";
-  const drained = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (t) => void (stderr = (stderr + t).slice(-4000)) }),
-  ).catch(() => {});
-  const close = async () => {
-    try {
-      // SIGQUIT would wait for keep-alive clients; SIGTERM is nginx's fast shutdown.
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
-    await child.status;
-    await drained;
-  };
-  const base = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 10_000;
-  for (;;) {
-    try {
-      const res = await fetch(`${base}/`);
-      await res.body?.cancel();
-      break;
-    } catch {
-      if (Date.now() > until) {
-        await close();
-        throw new Error(`nginx did not start: ${stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return { url: (file) => `${base}/${file}`, close };
+  }`,
+  });
 }
 
 /** Runs `wrk -t2 -c16` against a URL (killed if it overstays); answers its Requests/sec. */
@@ -289,8 +215,8 @@ export async function benchPlaylistServe(
     await Deno.chmod(`${dir}/www`, 0o755);
     await Deno.chmod(`${dir}/www/playlist.m3u`, 0o644);
     await Deno.chmod(`${dir}/www/playlist.m3u.gz`, 0o644);
-    nginx = await startNginx(dir);
-    const theirs = nginx.url("playlist.m3u");
+    nginx = await serveFiles(dir);
+    const theirs = `${nginx.base}/playlist.m3u`;
     for (const gzip of [false, true]) {
       await expectBody(ours, gzip, bytes);
       await expectBody(theirs, gzip, bytes);

@@ -44,17 +44,42 @@ export async function proxyAlive(kv: Deno.Kv, proxy: string): Promise<boolean> {
   return !!hb.value && Date.now() - hb.value.at < HEARTBEAT_STALE_MS;
 }
 
+/** This process's slot takers in line, per KV handle and upstream playlist. */
+const inLine = new WeakMap<Deno.Kv, Map<string, Promise<unknown>>>();
+
 /**
  * Takes a free slot of the upstream playlist, or throws LimitReachedError. A limit of 0 means no
  * limit: answers null and holds nothing. Slots of dead proxies are reclaimed on the way.
  */
-export async function acquireSlot(
+export function acquireSlot(
+  kv: Deno.Kv,
+  upstream: { id: string; name: string; maxConnections: number },
+  holder: SlotHolder,
+): Promise<number | null> {
+  if (upstream.maxConnections <= 0) return Promise.resolve(null);
+  // A burst of requests in one process would all pick the same free slot and fail each other's
+  // commits until the attempts ran out (25 of 50 refused under a limit of 60): they take their
+  // turns here, and the commit's checks still guard against other processes.
+  let lines = inLine.get(kv);
+  if (!lines) inLine.set(kv, lines = new Map());
+  const before = lines.get(upstream.id) ?? Promise.resolve();
+  const take = () => takeSlot(kv, upstream, holder);
+  const mine = before.then(take, take);
+  // The line only orders the takers; each one's failure reaches its own caller through `mine`.
+  const done = mine.then(() => {}, () => {});
+  lines.set(upstream.id, done);
+  done.then(() => {
+    if (lines.get(upstream.id) === done) lines.delete(upstream.id);
+  });
+  return mine;
+}
+
+async function takeSlot(
   kv: Deno.Kv,
   upstream: { id: string; name: string; maxConnections: number },
   holder: SlotHolder,
 ): Promise<number | null> {
   const max = upstream.maxConnections;
-  if (max <= 0) return null;
   for (let attempt = 0; attempt < 20; attempt++) {
     const held = new Map<number, Deno.KvEntry<SlotHolder>>();
     for await (const e of kv.list<SlotHolder>({ prefix: connectionSlotsPrefix(upstream.id) })) {
