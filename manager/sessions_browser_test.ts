@@ -64,6 +64,16 @@ Deno.test("an admin sees who watches and drops a viewer from the sessions page",
     assert.equal(await page.getByTestId("session-state").innerText(), "watching");
     await page.getByRole("button", { name: "Drop this session" }).click();
     await page.getByTestId("session-state").filter({ hasText: "dropped by an admin" }).waitFor();
+    // Both pages fit a phone's width: no sideways scrolling.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (
+      const [path, shot] of [["/admin", "phone-overview"], ["/admin/sessions", "phone-sessions"]]
+    ) {
+      await page.goto(`${s.m.base}${path}`);
+      await page.screenshot({ path: `${SHOTS}/${shot}.png`, fullPage: true });
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= 391, `${path} is ${wide}px wide on a 390px phone`);
+    }
     await second.body?.cancel();
     assert.deepEqual(errors, []);
   } finally {
