@@ -20,7 +20,10 @@ function percentile(values: number[], p: number): number {
 }
 
 /** Rows every load scenario shows: throughput, CPU, refusals, spread, upstream connections. */
-function loadRows(s: LoadScenario, targets: { ratio?: number; cpu?: number }): string[][] {
+function loadRows(
+  s: LoadScenario,
+  targets: { ratio?: number; cpu?: number; capped?: boolean },
+): string[][] {
   const ratio = mbps(s.ours) / mbps(s.nginx);
   const cpuRatio = cpuPerGb(s.ours) / cpuPerGb(s.nginx);
   const streams = (f: LoadFigures) => `${f.refused + f.endedEarly} of ${f.streams * f.rounds}`;
@@ -32,7 +35,11 @@ function loadRows(s: LoadScenario, targets: { ratio?: number; cpu?: number }): s
       `${fixed(mbps(s.ours), 0)} MB/s (${fixed(ratio)}x nginx)`,
       `${fixed(mbps(s.nginx), 0)} MB/s`,
       targets.ratio ? `≥ ${targets.ratio}x nginx` : "",
-      targets.ratio ? verdict(ratio >= targets.ratio) : "",
+      !targets.ratio
+        ? ""
+        : targets.capped
+        ? "not applicable: the source caps every client"
+        : verdict(ratio >= targets.ratio),
     ],
     [
       "CPU seconds per GB delivered (our process, all threads / nginx's worker)",
@@ -67,6 +74,12 @@ function context(s: LoadScenario): string {
   return `CPU in the windows — ${f(s.ours)}; ${f(s.nginx)}.`;
 }
 
+function upstreamAlone(direct: LoadFigures, delivered: number): string {
+  const connections = direct.upstreamConnections;
+  return `The upstream alone, the same 200 clients straight on it (no proxy, ${connections} ` +
+    `connections): ${fixed(delivered * 100, 1)}% of expected, ${fixed(mbps(direct), 0)} MB/s.`;
+}
+
 /** The result as Markdown: one table per target, our figures beside nginx's. */
 export function proxyBenchTables(r: ProxyBenchResult): string {
   const t = r.throughput;
@@ -98,15 +111,16 @@ export function proxyBenchTables(r: ProxyBenchResult): string {
   ];
   const mb = (n: number) => `${fixed(n, 0)} MB`;
   return [
-    `Our proxy runs as its own process (\`deno run -A --unstable-no-legacy-abort proxy/main.ts\`` +
-    ", KV file prepared through the manager's API beforehand, upstream playlist limit 300 " +
-    "connections so every stream takes a slot); the peer is nginx 1 worker as a reverse proxy " +
-    "(`proxy_buffering off; proxy_buffer_size 64k;`, upstream keepalive). Both are in front " +
-    "of the same upstream: nginx sending a 2 GB MPEG-TS file with sendfile, as fast as the " +
-    `reader takes it, or paced to ${fixed(rateMb, 1)} MB/s per connection (\`limit_rate\`, 64 KB ` +
-    "sends) like a live channel. The clients are a process of their own (raw HTTP/1.1 " +
-    "sockets, one user agent each, bytes counted). The two proxies take turns round by round " +
-    `(nginx first in odd rounds); the benchmark took ${fixed(r.seconds, 0)} s.`,
+    "Our proxy runs as its own process (`deno run -A --unstable-no-legacy-abort " +
+    "proxy/main.ts`), its KV file on disk prepared through the manager's API beforehand, the " +
+    "upstream playlist's limit 300 connections so every stream takes a slot; the peer is nginx " +
+    "with one worker as a reverse proxy (`proxy_buffering off; proxy_buffer_size 64k;`, " +
+    "upstream keepalive). Both are in front of the same upstream: nginx sending a 1 GB MPEG-TS " +
+    "file with sendfile, as fast as the reader takes it, or paced to " +
+    `${fixed(rateMb, 1)} MB/s a connection (\`limit_rate\`, 64 KB sends) like a live channel. ` +
+    "The clients are a process of their own (raw HTTP/1.1 sockets, one user agent each, bytes " +
+    "counted). The two proxies take turns round by round (nginx first in odd rounds); the " +
+    `benchmark took ${fixed(r.seconds, 0)} s.`,
     "",
     "#### 1. Throughput: 50 clients on 50 channels, upstream unthrottled",
     "",
@@ -153,13 +167,13 @@ export function proxyBenchTables(r: ProxyBenchResult): string {
     context(r.sharingFast),
     "",
     table([`Live rate ${fixed(rateMb, 1)} MB/s a channel`, "Ours", "nginx", "Target", "Verdict"], [
-      ...loadRows(live, { cpu: 0.5 }),
+      ...loadRows(live, { ratio: 1.5, cpu: 0.5, capped: true }),
       [
         "delivered of expected (200 × rate × window)",
         `${fixed(delivered(live.ours) * 100, 1)}%`,
         `${fixed(delivered(live.nginx) * 100, 1)}%`,
-        "≥ 98%",
-        verdict(delivered(live.ours) >= 0.98),
+        "",
+        "",
       ],
       [
         "proxy RSS at the end of a window",
@@ -171,11 +185,7 @@ export function proxyBenchTables(r: ProxyBenchResult): string {
     ]),
     "",
     context(live),
-    live.direct
-      ? `The upstream alone, the same 200 clients straight on it (no proxy, ${live.direct.upstreamConnections} connections): ${
-        fixed(delivered(live.direct) * 100, 1)
-      }% of expected, ${fixed(mbps(live.direct), 0)} MB/s.`
-      : "",
+    live.direct ? upstreamAlone(live.direct, delivered(live.direct)) : "",
     "",
     `#### 3. Time to first byte, ${r.ttfb.ours.length} sequential requests on fresh connections`,
     "",

@@ -2,10 +2,11 @@
  * One upstream connection per channel per proxy, fanned out to every client of that channel: the
  * same chunk is enqueued to each client's stream (no copies), so one connection counts once
  * against the provider's limit however many devices watch. Each client has a bounded buffer; a
- * client that falls too far behind is disconnected rather than slowing the others. A client that
- * joins a running MPEG-TS stream starts at a packet boundary (ISO/IEC 13818-1: 188-byte packets,
- * sync byte 0x47). The clients' streams are JavaScript streams this module owns, so any of them
- * can be cut at once (a drop), which a direct upstream body could not be.
+ * client that falls too far behind is disconnected rather than slowing the others, and the
+ * upstream is read no faster than the fastest client takes it. A client that joins a running
+ * MPEG-TS stream starts at a packet boundary (ISO/IEC 13818-1: 188-byte packets, sync byte 0x47).
+ * The clients' streams are JavaScript streams this module owns, so any of them can be cut at once
+ * (a drop), which a direct upstream body could not be.
  */
 import type { OpenedUpstream } from "./upstream_fetch.ts";
 
@@ -15,6 +16,14 @@ const TS_SYNC = 0x47;
 
 /** Bytes a client may fall behind before it is disconnected. */
 export const CLIENT_MAX_BEHIND = 8 * 1048576;
+
+/**
+ * Reading upstream pauses while every client has this much queued: a source faster than anyone
+ * watching (a file, a burst after a stall) is read at the pace of its fastest client instead of
+ * filling every queue until the clients are cut as too slow. A live source never gets this far
+ * ahead of a client that keeps up.
+ */
+export const READ_AHEAD = 1048576;
 
 /** Why a client's stream ended. */
 export type EndReason = string;
@@ -35,10 +44,14 @@ export class StreamClient {
   #ended = false;
   #closeWhenEmpty = false;
   #onEnd: (reason: EndReason) => void;
+  #onSent: () => void;
 
-  constructor(opts: { aligned: boolean; onEnd: (reason: EndReason) => void }) {
+  constructor(
+    opts: { aligned: boolean; onEnd: (reason: EndReason) => void; onSent?: () => void },
+  ) {
     this.#aligned = opts.aligned;
     this.#onEnd = opts.onEnd;
+    this.#onSent = opts.onSent ?? (() => {});
     this.stream = new ReadableStream<Uint8Array>({
       pull: (ctl) => this.#pull(ctl),
       cancel: () => this.#finish("client left"),
@@ -50,6 +63,11 @@ export class StreamClient {
     return this.#ended;
   }
 
+  /** Bytes queued for the client, not yet taken by its stream. */
+  get queued(): number {
+    return this.#queued;
+  }
+
   #pull(ctl: ReadableStreamDefaultController<Uint8Array>): Promise<void> | void {
     const next = this.#queue.shift();
     if (next) {
@@ -57,6 +75,7 @@ export class StreamClient {
       ctl.enqueue(next);
       this.bytes += next.length;
       this.lastActivity = Date.now();
+      this.#onSent();
       return;
     }
     if (this.#ended || this.#closeWhenEmpty) {
@@ -151,6 +170,8 @@ export class SharedUpstream {
   #closed = false;
   #onClose: (reason: EndReason) => void;
   #pumping: Promise<void> | null = null;
+  /** resumes the reading paused because every client was READ_AHEAD behind */
+  #resume: (() => void) | null = null;
 
   constructor(opened: OpenedUpstream, onClose: (reason: EndReason) => void) {
     this.#opened = opened;
@@ -182,9 +203,12 @@ export class SharedUpstream {
         onEnd(client, reason);
         // The last viewer gone: the connection goes, and its slot with it.
         if (this.clients.size === 0) this.close("no viewers left");
+        this.#wakePump();
       },
+      onSent: () => this.#wakePump(),
     });
     this.clients.add(client);
+    this.#wakePump();
     if (first) {
       if (this.#opened.first) client.push(this.#opened.first);
       this.#pumping = this.#pump();
@@ -199,11 +223,30 @@ export class SharedUpstream {
     for (const c of [...this.clients]) c.end(reason);
     void cancelQuietly(this.#opened.reader);
     this.#onClose(reason);
+    this.#wakePump();
+  }
+
+  /** Whether every client has READ_AHEAD bytes queued (and reading should wait). */
+  #allAhead(): boolean {
+    if (this.#closed) return false;
+    for (const c of this.clients) if (c.queued < READ_AHEAD) return false;
+    return true;
+  }
+
+  #wakePump(): void {
+    if (!this.#resume || this.#allAhead()) return;
+    const resume = this.#resume;
+    this.#resume = null;
+    resume();
   }
 
   async #pump(): Promise<void> {
     try {
       while (!this.#closed) {
+        if (this.#allAhead()) {
+          await new Promise<void>((resolve) => this.#resume = resolve);
+          continue;
+        }
         const r = await this.#opened.reader.read();
         if (r.done) break;
         for (const c of this.clients) c.push(r.value);
