@@ -184,7 +184,7 @@ export class HlsHub {
       [...channel.sessions].find((s) =>
         s.client.address === client.address && s.client.userAgent === client.userAgent &&
         s.token === token
-      ) ?? this.#start(channel, member, token, client);
+      ) ?? await this.#start(channel, member, token, client);
     return await this.#answerPlaylist(session, channel.entryUrl);
   }
 
@@ -256,12 +256,12 @@ export class HlsHub {
     }
   }
 
-  #start(
+  async #start(
     channel: HlsChannel,
     member: StreamMember,
     token: string,
     client: ClientKey,
-  ): HlsSession {
+  ): Promise<HlsSession> {
     const key = Array.from(
       crypto.getRandomValues(new Uint8Array(16)),
       (b) => b.toString(16).padStart(2, "0"),
@@ -277,7 +277,7 @@ export class HlsHub {
     };
     channel.sessions.add(session);
     this.#sessions.set(key, session);
-    const s = this.#ctx.sessions.start(
+    const s = await this.#ctx.sessions.start(
       {
         proxy: this.#ctx.config.proxyName,
         downstreamId: member.playlist.id,

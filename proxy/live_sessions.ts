@@ -9,10 +9,9 @@ import type { ChangeFeed } from "../common/kv/change_feed.ts";
 import type { Stamps } from "../common/kv/revisions.ts";
 import { MEMBERSHIP_TOPICS, type PlaylistMembers } from "../common/output/membership.ts";
 import {
+  createSession,
   droppedOf,
   endSession,
-  newSession,
-  saveNewSession,
   saveSessionStats,
   type Session,
 } from "../common/streams/sessions.ts";
@@ -33,8 +32,6 @@ interface Live {
   token: string;
   handle: SessionHandle;
   ended: Promise<void> | null;
-  /** settles when the session's record is in KV */
-  written: Promise<void>;
 }
 
 /** How often byte counters are saved. */
@@ -67,19 +64,13 @@ export class LiveSessions {
   }
 
   /** Records a new session in KV and keeps it until it ends. */
-  /**
-   * Starts a session: the client's answer need not wait for its record, which is written in the
-   * background (a commit costs a millisecond or more on a KV file); ending it waits for that
-   * write, so a session is never recorded as live after it ended.
-   */
-  start(
-    fields: Parameters<typeof newSession>[0],
+  async start(
+    fields: Parameters<typeof createSession>[1],
     token: string,
     handle: SessionHandle,
-  ): Session {
-    const session = newSession(fields);
-    const written = this.#own(saveNewSession(this.#kv, session));
-    this.#live.set(session.id, { session, token, handle, ended: null, written });
+  ): Promise<Session> {
+    const session = await createSession(this.#kv, fields);
+    this.#live.set(session.id, { session, token, handle, ended: null });
     return session;
   }
 
@@ -89,7 +80,6 @@ export class LiveSessions {
     if (!live) return Promise.resolve();
     live.ended ??= this.#own((async () => {
       this.#live.delete(id);
-      await live.written;
       await endSession(this.#kv, id, { reason, bytes: live.handle.bytes() });
     })());
     return live.ended;

@@ -100,7 +100,7 @@ export async function streamChannel(
     if (sessionId) ctx.own(ctx.sessions.end(sessionId, reason));
     else endedEarly = reason;
   });
-  const session = ctx.sessions.start(
+  const session = await ctx.sessions.start(
     {
       proxy: ctx.config.proxyName,
       downstreamId: member.playlist.id,

@@ -68,38 +68,26 @@ export type ChannelStats = z.infer<typeof ChannelStats>;
 /** How long ended sessions are kept for the overview. */
 const ENDED_TTL_MS = 24 * 3_600_000;
 
-/** A new live session's record (not stored yet: see saveNewSession). */
-export function newSession(
-  fields: Omit<Session, "id" | "startedAt" | "state" | "endedAt" | "endReason">,
-): Session {
-  return {
-    id: ulid(),
-    ...fields,
-    startedAt: new Date().toISOString(),
-    state: "live",
-    endedAt: null,
-    endReason: null,
-  };
-}
-
 /** Starts a session (state live) and announces it. */
 export async function createSession(
   kv: Deno.Kv,
   fields: Omit<Session, "id" | "startedAt" | "state" | "endedAt" | "endReason">,
 ): Promise<Session> {
-  const s = newSession(fields);
-  await saveNewSession(kv, s);
-  return s;
-}
-
-/** Stores a new session and announces it. */
-export async function saveNewSession(kv: Deno.Kv, s: Session): Promise<void> {
-  const now = s.startedAt;
+  const now = new Date().toISOString();
+  const s: Session = {
+    id: ulid(),
+    ...fields,
+    startedAt: now,
+    state: "live",
+    endedAt: null,
+    endReason: null,
+  };
   await bump(kv.atomic(), "sessions")
     .check({ key: proxySessionKey(s.id), versionstamp: null })
     .set(proxySessionKey(s.id), s)
     .set(proxySessionStatsKey(s.id), { bytes: 0, lastActivityAt: now } satisfies SessionStats)
     .commit();
+  return s;
 }
 
 /** Saves a session's counters (no topic: nothing rendered depends on them). */
