@@ -141,13 +141,12 @@ export class OutputCache {
   }
 
   /**
-   * The output of `kind` for `id`, rendered when missing or stale. Reads the change feed first,
-   * so a change committed before the call (by any process) is in the answer.
+   * The output of `kind` for `id`, rendered when missing or stale as of the change feed's last
+   * read. The manager reads the feed before every request (manager/app.ts), so a change committed
+   * before the request, by any process, is in the answer.
    */
   async get(kind: string, id: string): Promise<Rendered | null> {
-    const key = `${kind}:${id}`;
-    this.#recent.set(key, Date.now());
-    await this.#feed.sync();
+    this.#recent.set(`${kind}:${id}`, Date.now());
     return await this.#fetch(kind, id);
   }
 
