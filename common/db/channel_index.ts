@@ -6,7 +6,8 @@
  * again (or taken from the importer's memory when this process imported it), admin edits are
  * applied chunk by chunk from the playlist's edit log.
  */
-import { listEditLog, listGeneration, readChunks } from "./channels.ts";
+import { listEditLog } from "./channel_edit_log.ts";
+import { listGeneration, readChunks } from "./channels.ts";
 import { listGroups } from "./groups.ts";
 import { channelEditsKey } from "./keys.ts";
 import { listUpstreamPlaylists } from "./upstream_playlists.ts";

@@ -4,7 +4,6 @@
  * 100,000 channels are ~1,000 values: writing and listing them back costs a fraction of one
  * value per channel (see channelChunkKey).
  */
-import { ulid } from "ulid";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { bump } from "../kv/revisions.ts";
 import type { Channel, ChannelPatch, UpstreamPlaylist } from "../schemas.ts";
@@ -16,11 +15,10 @@ import {
   maxValueSize,
   valueSize,
 } from "../kv/size.ts";
+import { logEdit } from "./channel_edit_log.ts";
 import { BatchWriter, deletePrefix } from "./_store.ts";
 import {
   channelChunkKey,
-  channelEditLogKey,
-  channelEditLogPrefix,
   channelEditsKey,
   channelsPrefix,
   legacyChannelsPrefix,
@@ -126,27 +124,6 @@ function decode(playlistId: string, t: StoredChannel): Channel {
     firstSeenAt: t[13],
     lastSeenAt: t[14],
   };
-}
-
-/** One commit of admin edits: the chunks of `generation` it rewrote (see channelEditLogKey). */
-export interface ChannelEditLog {
-  generation: string;
-  firstSeqs: number[];
-}
-
-/** How long an edit log entry is kept; a process that missed more reloads the whole playlist. */
-export const EDIT_LOG_TTL_MS = 3_600_000;
-
-/** One playlist's edit log entries (id and value), oldest first. */
-export async function listEditLog(
-  kv: Deno.Kv,
-  playlistId: string,
-): Promise<{ id: string; log: ChannelEditLog }[]> {
-  const out: { id: string; log: ChannelEditLog }[] = [];
-  for await (const e of kv.list<ChannelEditLog>({ prefix: channelEditLogPrefix(playlistId) })) {
-    out.push({ id: String(e.key.at(-1)), log: e.value });
-  }
-  return out;
 }
 
 /** Reads chunks of a generation by their first seqs, decoded (missing ones left out). */
@@ -427,8 +404,7 @@ async function patchInChunks(
         batchIds.push(inChunk);
       }
       // Which chunks this commit rewrote: other processes' channel indexes reload just those.
-      const log: ChannelEditLog = { generation: gen, firstSeqs };
-      op.set(channelEditLogKey(playlistId, ulid()), log, { expireIn: EDIT_LOG_TTL_MS });
+      logEdit(op, playlistId, { generation: gen, firstSeqs });
       const res = await op.commit();
       if (res.ok) {
         for (const done of batch) for (const [id, c] of done) out.set(id, c);
