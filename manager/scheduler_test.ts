@@ -4,6 +4,7 @@ import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 import { importLockKey, importRunKey } from "../common/db/keys.ts";
 import { createUpstreamPlaylist } from "../common/db/upstream_playlists.ts";
 import type { ImportRun } from "../common/schemas.ts";
+import { newImportRun } from "../common/import/playlist_import.ts";
 import { reconcileImports, runDueImports } from "./scheduler.ts";
 import { lastRun } from "./services/playlists.ts";
 
@@ -70,28 +71,9 @@ Deno.test(
       // A manager died two hours ago in the middle of this playlist's import.
       const startedAt = Date.now() - 2 * 3_600_000;
       const dead: ImportRun = {
+        ...newImportRun(p.id, "schedule"),
         id: ulid(startedAt),
-        playlistId: p.id,
-        trigger: "schedule",
-        status: "running",
         startedAt: new Date(startedAt).toISOString(),
-        finishedAt: null,
-        durationMs: null,
-        bytes: 0,
-        totalBytes: null,
-        counts: {
-          entries: 0,
-          channels: 0,
-          added: 0,
-          kept: 0,
-          missing: 0,
-          excluded: 0,
-          disabledByRule: 0,
-          groups: 0,
-          orphans: 0,
-        },
-        error: null,
-        warnings: [],
       };
       await m.kv.atomic().set(importRunKey(p.id, dead.id), dead).set(importLockKey(p.id), {
         runId: dead.id,

@@ -84,22 +84,12 @@ function newId(): string {
   return ulid(undefined, pooledRandom);
 }
 
-/**
- * Starts an import in the background and answers at once with the new run.
- * Throws ConflictError while another import of the same playlist runs.
- */
-export async function startImport(
-  kv: Deno.Kv,
-  playlistId: string,
-  options: ImportOptions,
-): Promise<StartedRun<ImportRun>> {
-  const pEntry = await kv.get<UpstreamPlaylist>(upstreamPlaylistKey(playlistId));
-  if (!pEntry.value) throw new NotFoundError(`Upstream playlist ${playlistId} was not found`);
-  const playlist = pEntry.value;
-  const run: ImportRun = {
+/** A new run record of a playlist import, running, with nothing counted yet. */
+export function newImportRun(playlistId: string, trigger: ImportRun["trigger"]): ImportRun {
+  return {
     id: ulid(),
     playlistId,
-    trigger: options.trigger ?? "manual",
+    trigger,
     status: "running",
     startedAt: new Date().toISOString(),
     finishedAt: null,
@@ -120,6 +110,21 @@ export async function startImport(
     error: null,
     warnings: [],
   };
+}
+
+/**
+ * Starts an import in the background and answers at once with the new run.
+ * Throws ConflictError while another import of the same playlist runs.
+ */
+export async function startImport(
+  kv: Deno.Kv,
+  playlistId: string,
+  options: ImportOptions,
+): Promise<StartedRun<ImportRun>> {
+  const pEntry = await kv.get<UpstreamPlaylist>(upstreamPlaylistKey(playlistId));
+  if (!pEntry.value) throw new NotFoundError(`Upstream playlist ${playlistId} was not found`);
+  const playlist = pEntry.value;
+  const run = newImportRun(playlistId, options.trigger ?? "manual");
   return await startRun(kv, {
     kind: PLAYLISTS,
     source: playlist,
