@@ -3,7 +3,7 @@
  * with a generated configuration in a folder of its own, on a free loopback port, stopped with
  * SIGTERM (its fast shutdown) at the end.
  */
-import { childPids, freePort } from "./_proc.ts";
+import { childPids, freePort, spawnLogged } from "./_proc.ts";
 
 /** A running nginx. */
 export interface Nginx {
@@ -60,29 +60,10 @@ ${opts.http(port)}
 }
 `,
   );
-  const child = new Deno.Command("/usr/sbin/nginx", {
+  const child = spawnLogged("/usr/sbin/nginx", {
     args: ["-p", `${dir}/`, "-e", `${dir}/error.log`, "-c", conf],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let stderr = "";
-  const drained = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (t) => void (stderr = (stderr + t).slice(-4000)) }),
-  ).catch(() => {});
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
   });
-  const close = async () => {
-    try {
-      // SIGQUIT would wait for keep-alive and streaming clients; SIGTERM is the fast shutdown.
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
-    await status;
-    await drained;
-  };
+  const close = () => child.stop();
   const workers = opts.workers ?? 1;
   const until = Date.now() + 10_000;
   for (;;) {
@@ -91,9 +72,9 @@ ${opts.http(port)}
       conn.close();
       if (childPids(child.pid).length >= workers) break;
     } catch { /* not listening yet */ }
-    if (exited || Date.now() > until) {
+    if (child.exited() || Date.now() > until) {
       await close();
-      throw new Error(`nginx did not start: ${stderr}`);
+      throw new Error(`nginx did not start: ${child.stderr()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -102,7 +83,7 @@ ${opts.http(port)}
     base: `http://127.0.0.1:${port}`,
     pid: child.pid,
     workerPids: () => childPids(child.pid),
-    stderr: () => stderr,
+    stderr: child.stderr,
     close,
   };
 }

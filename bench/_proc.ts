@@ -40,3 +40,46 @@ export function loadAverage(): string {
     return "unknown";
   }
 }
+
+/** A child process of a benchmark: the tail of its stderr kept to explain a failure. */
+export interface LoggedChild {
+  pid: number;
+  /** the last 4 KB it wrote to stderr */
+  stderr(): string;
+  /** whether it has exited */
+  exited(): boolean;
+  /** Ends it (SIGTERM) and waits until it and its stderr are done. */
+  stop(): Promise<void>;
+}
+
+/** Spawns a child with stdin and stdout closed and its stderr drained (a full pipe would stall it). */
+export function spawnLogged(
+  command: string,
+  options: Omit<Deno.CommandOptions, "stdin" | "stdout" | "stderr">,
+): LoggedChild {
+  const child = new Deno.Command(command, {
+    ...options,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let stderr = "";
+  const drained = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
+    new WritableStream({ write: (t) => void (stderr = (stderr + t).slice(-4000)) }),
+  ).catch(() => {});
+  let exited = false;
+  const status = child.status.then(() => exited = true);
+  return {
+    pid: child.pid,
+    stderr: () => stderr,
+    exited: () => exited,
+    async stop() {
+      try {
+        // SIGQUIT would let nginx wait for keep-alive and streaming clients: SIGTERM is fast.
+        child.kill("SIGTERM");
+      } catch { /* already gone */ }
+      await status;
+      await drained;
+    },
+  };
+}

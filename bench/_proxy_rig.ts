@@ -13,7 +13,7 @@ import { ensureIslandBundle } from "../manager/islands/bundle.ts";
 import { startManager } from "../manager/server.ts";
 import { apiClient, waitFor } from "../testing/harness.ts";
 import { type Nginx, startNginx } from "./_nginx.ts";
-import { freePort } from "./_proc.ts";
+import { freePort, spawnLogged } from "./_proc.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const PROXY_NAME = "Bench proxy";
@@ -206,7 +206,7 @@ async function prepareKv(
 
 /** Starts `proxy/main.ts` as `deno task proxy` does, and waits until it answers. */
 async function spawnProxy(dataDir: string, port: number): Promise<ProxyProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
+  const child = spawnLogged(Deno.execPath(), {
     args: ["run", "-A", "--unstable-no-legacy-abort", "proxy/main.ts"],
     cwd: ROOT,
     env: {
@@ -217,28 +217,13 @@ async function spawnProxy(dataDir: string, port: number): Promise<ProxyProcess> 
       PROXY_NAME,
       LOG_LEVEL: "warning",
     },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let stderr = "";
-  const drained = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (t) => void (stderr = (stderr + t).slice(-4000)) }),
-  ).catch(() => {});
-  let exited = false;
-  const status = child.status.then(() => exited = true);
-  const close = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
-    await status;
-    await drained;
-  };
+  });
+  const close = () => child.stop();
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitFor(
       async () => {
-        if (exited) throw new Error(`The proxy exited:\n${stderr}`);
+        if (child.exited()) throw new Error(`The proxy exited:\n${child.stderr()}`);
         try {
           return (await fetch(`${base}/healthz`)).ok;
         } catch {
@@ -252,7 +237,7 @@ async function spawnProxy(dataDir: string, port: number): Promise<ProxyProcess> 
     await close();
     throw err;
   }
-  return { pid: child.pid, base, stderr: () => stderr, close };
+  return { pid: child.pid, base, stderr: child.stderr, close };
 }
 
 /** Starts the rig in a temp folder (on /dev/shm when there is one: the file stays in memory). */

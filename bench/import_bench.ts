@@ -5,6 +5,7 @@
  * (/proc/<pid>/clear_refs) to give the peak including the work the run left behind.
  * Run alone: deno run -A bench/import_bench.ts
  */
+import { freePort, spawnLogged } from "./_proc.ts";
 import { parseM3uStream, parseM3uText } from "../common/m3u/mod.ts";
 import { type BareImportFigures, bareImports } from "./_bare_import.ts";
 import { generatePlaylist } from "./_playlist.ts";
@@ -41,10 +42,8 @@ export async function spawnManager(
   opts: { dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<ManagerProcess> {
   const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "iptv-bench-" });
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
-  const child = new Deno.Command(Deno.execPath(), {
+  const port = freePort();
+  const child = spawnLogged(Deno.execPath(), {
     // The flags of `deno task manager` (deno.json).
     args: [
       "run",
@@ -71,15 +70,7 @@ export async function spawnManager(
       ALLOWED_PRIVATE_HOSTS: "127.0.0.1",
       ...opts.env,
     },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  // Keep the last few KB of stderr to explain a failure; draining also keeps the pipe flowing.
-  let stderr = "";
-  const drained = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (t) => void (stderr = (stderr + t).slice(-4000)) }),
-  ).catch(() => {});
+  });
   const base = `http://127.0.0.1:${port}`;
   const auth = `Basic ${btoa(`${ADMIN_USER}:${ADMIN_PASSWORD}`)}`;
   const status = (field: string) => {
@@ -99,11 +90,7 @@ export async function spawnManager(
     return text ? JSON.parse(text) as T : undefined as T;
   };
   const close = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
-    await child.status;
-    await drained;
+    await child.stop();
     if (!opts.dataDir) await Deno.remove(dataDir, { recursive: true });
   };
   const until = Date.now() + 60_000;
@@ -118,7 +105,7 @@ export async function spawnManager(
   }
   if (!ready) {
     await close();
-    throw new Error(`The manager did not start within 60 s:\n${stderr}`);
+    throw new Error(`The manager did not start within 60 s:\n${child.stderr()}`);
   }
   // The island bundle builds in the background at start; wait for it so it does not compete.
   await (await fetch(`${base}/static/islands.js`)).body?.cancel();
