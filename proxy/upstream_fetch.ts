@@ -21,8 +21,6 @@ export interface OpenedUpstream {
   reader: ReadableStreamDefaultReader<Uint8Array>;
   /** the first chunk (null: the body was empty) */
   first: Uint8Array | null;
-  /** the URL that answered (after redirects) */
-  url: string;
 }
 
 /** Options of an upstream request. */
@@ -65,7 +63,7 @@ export async function openUpstream(
       await cancelQuietly(reader);
       throw err;
     }
-    return { response: res, reader, first, url: res.url || url };
+    return { response: res, reader, first };
   } catch (err) {
     if (timeout.signal.aborted && !(err instanceof UpstreamError)) {
       throw new UpstreamTimeoutError(`upstream did not answer within ${opts.timeoutMs / 1000} s`);

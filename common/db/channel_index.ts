@@ -84,11 +84,12 @@ export class ChannelIndex {
     const src = this.#sources.get(p.id);
     const edits = await kv.get<Deno.KvU64>(channelEditsKey(p.id));
     const count = edits.value?.value ?? 0n;
+    // Read once: the catch-up below uses it, and a full load after it marks it seen.
+    let log: Awaited<ReturnType<typeof listEditLog>> | null = null;
     if (src && src.generation === p.generation) {
       if (count === src.edits) return;
-      const unseen = (await listEditLog(kv, p.id)).filter((e) =>
-        !src.seen.has(e.id) && e.log.generation === p.generation
-      );
+      log = await listEditLog(kv, p.id);
+      const unseen = log.filter((e) => !src.seen.has(e.id) && e.log.generation === p.generation);
       // Every edit commit writes one log entry; fewer than the counter moved means some expired.
       if (src.edits + BigInt(unseen.length) >= count && p.generation) {
         const firstSeqs = [...new Set(unseen.flatMap((e) => e.log.firstSeqs))];
@@ -100,7 +101,7 @@ export class ChannelIndex {
       }
     }
     // Log entries written before the load are in what it reads: never apply them again.
-    const seen = new Set((await listEditLog(kv, p.id)).map((e) => e.id));
+    const seen = new Set((log ?? await listEditLog(kv, p.id)).map((e) => e.id));
     const channels = !p.generation ? [] : recalled(kv, p.id, p.generation, edits.versionstamp) ??
       await listGeneration(kv, p.id, p.generation);
     this.replace(p.id, channels);

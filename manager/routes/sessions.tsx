@@ -3,8 +3,12 @@
  * channel, and one session's page. Drop works from both pages and, without JavaScript, as a form.
  */
 import { Hono } from "hono";
-import { listChannelStats, listSessions, requestDrop } from "../../common/streams/sessions.ts";
-import { getSession } from "../../common/streams/sessions.ts";
+import {
+  getSession,
+  listChannelStats,
+  listSessions,
+  requestDrop,
+} from "../../common/streams/sessions.ts";
 import type { ManagerEnv } from "../auth.ts";
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
