@@ -72,8 +72,11 @@ export interface ProxyBenchResult {
   sharingFast: LoadScenario;
   sharingLive: LoadScenario;
   liveRate: number;
-  /** time to first byte, ms, request by request */
-  ttfb: { direct: number[]; ours: number[]; nginx: number[] };
+  /**
+   * time to first byte, ms, request by request; `bare` and `bareKv` are the floor
+   * (bench/_passthrough.ts without and with one KV commit per request)
+   */
+  ttfb: { direct: number[]; ours: number[]; nginx: number[]; bare: number[]; bareKv: number[] };
   /** from the drop request to the client's stream end, ms */
   drops: { inProcess: number[]; crossProcess: number[] };
   /** the proxy process idle, before any client */
@@ -218,23 +221,62 @@ async function firstByte(url: string, userAgent: string): Promise<number> {
   return s.firstByteAt - s.startedAt;
 }
 
+/** A bare Deno passthrough (bench/_passthrough.ts) as a child process, on the rig's upstream. */
+async function startPassthrough(origin: string, kvPath?: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./_passthrough.ts", import.meta.url).pathname, origin]
+      .concat(kvPath ? [kvPath] : []),
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const port = Number((await lines.read()).value?.trim());
+  if (!port) throw new Error("The passthrough did not start");
+  return {
+    url: (upstreamUrl: string) => `http://127.0.0.1:${port}${new URL(upstreamUrl).pathname}`,
+    async close() {
+      child.kill();
+      await child.status;
+      await lines.cancel();
+    },
+  };
+}
+
 /**
  * 200 sequential requests, each on a channel of its own (so each one of ours opens its upstream
- * connection, takes a slot and writes a session): direct, ours and nginx back to back.
+ * connection, takes a slot and writes a session): direct, ours, nginx and the two floors (a bare
+ * Deno passthrough, and the same making one KV commit on the same disk) back to back.
  */
 async function ttfbRuns(rig: ProxyRig): Promise<ProxyBenchResult["ttfb"]> {
-  const out: ProxyBenchResult["ttfb"] = { direct: [], ours: [], nginx: [] };
-  const kinds = ["direct", "ours", "nginx"] as const;
-  // A few unmeasured requests on other channels first (JIT, connection set-up).
-  for (let i = 0; i < 5; i++) {
-    for (const k of kinds) await firstByte(rig[k].live[40 + i], `warm-up/${i}`);
-  }
-  const n = rig.ours.fast.length;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < kinds.length; j++) {
-      const k = kinds[(i + j) % kinds.length];
-      out[k].push(await firstByte(rig[k].fast[i], `ttfb/${i}`));
+  const out: ProxyBenchResult["ttfb"] = { direct: [], ours: [], nginx: [], bare: [], bareKv: [] };
+  const dir = await Deno.makeTempDir({ prefix: "proxy-bench-floor-" });
+  const origin = new URL(rig.direct.fast[0]).origin;
+  const bare = await startPassthrough(origin);
+  const bareKv = await startPassthrough(origin, `${dir}/floor.kv`);
+  const urls = {
+    direct: rig.direct,
+    ours: rig.ours,
+    nginx: rig.nginx,
+    bare: { fast: rig.direct.fast.map(bare.url), live: rig.direct.live.map(bare.url) },
+    bareKv: { fast: rig.direct.fast.map(bareKv.url), live: rig.direct.live.map(bareKv.url) },
+  };
+  const kinds = ["direct", "ours", "nginx", "bare", "bareKv"] as const;
+  try {
+    // A few unmeasured requests on other channels first (JIT, connection set-up).
+    for (let i = 0; i < 5; i++) {
+      for (const k of kinds) await firstByte(urls[k].live[40 + i], `warm-up/${i}`);
     }
+    const n = rig.ours.fast.length;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < kinds.length; j++) {
+        const k = kinds[(i + j) % kinds.length];
+        out[k].push(await firstByte(urls[k].fast[i], `ttfb/${i}`));
+      }
+    }
+  } finally {
+    await bare.close();
+    await bareKv.close();
+    await Deno.remove(dir, { recursive: true });
   }
   return out;
 }

@@ -3,6 +3,7 @@ import type { Config } from "../common/config.ts";
 import type { ChannelIndex } from "../common/db/channel_index.ts";
 import type { ChangeFeed } from "../common/kv/change_feed.ts";
 import type { Logger } from "../common/log.ts";
+import type { ClientPool } from "../common/net/outbound.ts";
 import type { PlaylistMembers } from "../common/output/membership.ts";
 import type { HlsHub } from "./hls.ts";
 import type { LiveSessions } from "./live_sessions.ts";
@@ -19,6 +20,8 @@ export interface ProxyContext {
   hub: UpstreamHub;
   hls: HlsHub;
   log: Logger;
+  /** HTTP clients to upstream addresses, reused across requests */
+  clients: ClientPool;
   /** aborted when the proxy stops */
   closing: AbortSignal;
   /** keeps a background task until it settles and logs its failure; shutdown awaits it */

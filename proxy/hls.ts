@@ -127,6 +127,7 @@ class HlsChannel {
       ),
       timeoutMs: this.ctx.config.streamTimeout * 1000,
       signal: this.ctx.closing,
+      clients: this.ctx.clients,
     });
     const parts: Uint8Array[] = [];
     let n = 0;

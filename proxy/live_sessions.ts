@@ -6,12 +6,13 @@
  */
 import type { Logger } from "../common/log.ts";
 import type { ChangeFeed } from "../common/kv/change_feed.ts";
-import type { Stamps } from "../common/kv/revisions.ts";
+import { assertChecksHold, type Stamps } from "../common/kv/revisions.ts";
 import { MEMBERSHIP_TOPICS, type PlaylistMembers } from "../common/output/membership.ts";
 import {
   createSession,
   droppedOf,
   endSession,
+  recordSession,
   saveSessionStats,
   type Session,
 } from "../common/streams/sessions.ts";
@@ -70,8 +71,34 @@ export class LiveSessions {
     handle: SessionHandle,
   ): Promise<Session> {
     const session = await createSession(this.#kv, fields);
-    this.#live.set(session.id, { session, token, handle, ended: null });
+    this.adopt(session, token, handle);
     return session;
+  }
+
+  /**
+   * Writes a session made with newSession() in a commit of its own, under `checks` (throws
+   * StaleStampsError when they failed).
+   */
+  async record(session: Session, checks: Deno.AtomicCheck[] = []): Promise<void> {
+    const op = this.#kv.atomic().check(...checks);
+    if (!(await recordSession(op, session).commit()).ok) {
+      await assertChecksHold(this.#kv, checks);
+      throw new Error(`Session ${session.id} could not be written`);
+    }
+  }
+
+  /**
+   * Keeps a session written already until it ends. A drop asked for between its commit and now
+   * is found by the check that follows.
+   */
+  adopt(session: Session, token: string, handle: SessionHandle): void {
+    this.#live.set(session.id, { session, token, handle, ended: null });
+    this.#own(this.#checkDrops([session.id]));
+  }
+
+  /** Ends a session that was written but never served (its upstream failed). */
+  endUnserved(session: Session, reason: string): Promise<void> {
+    return this.#own(endSession(this.#kv, session.id, { reason, bytes: 0 }));
   }
 
   /** Ends a session: records why in KV (once), whoever noticed first. */
@@ -101,8 +128,8 @@ export class LiveSessions {
     );
   }
 
-  async #checkDrops(): Promise<void> {
-    const dropped = await droppedOf(this.#kv, [...this.#live.keys()]);
+  async #checkDrops(ids = [...this.#live.keys()]): Promise<void> {
+    const dropped = await droppedOf(this.#kv, ids);
     for (const id of dropped) await this.cut(id, "dropped by an admin");
   }
 

@@ -10,7 +10,8 @@ import { ChannelIndex } from "../common/db/channel_index.ts";
 import { registerProxy } from "../common/db/proxies.ts";
 import { ChangeFeed } from "../common/kv/change_feed.ts";
 import { createLogger } from "../common/log.ts";
-import { PlaylistMembers } from "../common/output/membership.ts";
+import { MEMBERSHIP_TOPICS, PlaylistMembers } from "../common/output/membership.ts";
+import { ClientPool } from "../common/net/outbound.ts";
 import { beat } from "../common/streams/slots.ts";
 import type { ProxyContext } from "./context.ts";
 import { HlsHub, isHlsChannel } from "./hls.ts";
@@ -64,17 +65,23 @@ function routes(ctx: ProxyContext) {
     const m = STREAM_PATH.exec(url.pathname);
     // The proxy streams only channels it knows; it never fetches a URL a client hands it.
     if (!m) return NOT_FOUND();
-    await ctx.feed.sync();
-    const member = await ctx.members.find(m[1], m[2]);
-    if (!member) return NOT_FOUND();
+    const token = m[1];
     const client = {
       address: info.remoteAddr.hostname,
       userAgent: req.headers.get("user-agent") ?? "",
     };
+    // Looked up in this process's caches without reading KV first: the stream's one commit is
+    // checked against the stamps they were at (streamChannel). A miss reads the feed and looks
+    // again (a playlist or channel added a moment ago, maybe by another process).
+    let at = ctx.feed.stamps;
+    let member = await ctx.members.find(token, m[2], at);
+    if (!member) member = await ctx.members.find(token, m[2], at = await ctx.feed.sync());
+    if (!member) return NOT_FOUND();
     if (isHlsChannel(member.channel.channel.url)) {
-      return await ctx.hls.entry(member, m[1], client);
+      member = await ctx.members.find(token, m[2], await ctx.feed.syncTopics(MEMBERSHIP_TOPICS));
+      return member ? await ctx.hls.entry(member, token, client) : NOT_FOUND();
     }
-    return await streamChannel(ctx, member, m[1], client);
+    return await streamChannel(ctx, { member, at }, token, client);
   };
 }
 
@@ -110,6 +117,7 @@ export async function startProxy(
     index,
     members,
     log,
+    clients: new ClientPool(),
     closing: closing.signal,
     own(p: Promise<unknown>) {
       const task = p.then(() => {}, (err) => log.error("Proxy", err));
@@ -151,6 +159,7 @@ export async function startProxy(
       await ctx.hls.close();
       await server.shutdown();
       await Promise.allSettled([...background]);
+      ctx.clients.close();
       for (const u of unsubscribe) u();
       if (ownFeed) await feed.close();
     },

@@ -6,10 +6,12 @@
  * which takes over its old session); every way out releases it.
  */
 import { LimitReachedError, UpstreamError } from "../common/errors.ts";
-import type { StreamMember } from "../common/output/membership.ts";
-import { countRefusal } from "../common/streams/sessions.ts";
+import { StaleStampsError, type Stamps, topicChecks } from "../common/kv/revisions.ts";
+import { MEMBERSHIP_TOPICS, type StreamMember } from "../common/output/membership.ts";
+import { countRefusal, newSession, recordSession } from "../common/streams/sessions.ts";
+import type { AlsoWrite } from "../common/streams/slots.ts";
 import type { ProxyContext } from "./context.ts";
-import { SharedUpstream } from "./shared_upstream.ts";
+import { SharedUpstream, type StreamClient } from "./shared_upstream.ts";
 import { type ClientKey, holdUpstream } from "./upstream_slot.ts";
 import { allowedHostsFor, openUpstream, UpstreamTimeoutError } from "./upstream_fetch.ts";
 
@@ -36,29 +38,37 @@ export class UpstreamHub {
     return this.#open.size;
   }
 
-  /** The running connection of a channel, or a new one (slot taken, first chunk read). */
-  async get(member: StreamMember, client: ClientKey): Promise<SharedUpstream> {
+  /**
+   * The running connection of a channel, or a new one (slot taken, first chunk read). `also` is
+   * committed with the new connection's slot; it is not called when a connection is joined.
+   */
+  async get(member: StreamMember, client: ClientKey, also?: AlsoWrite): Promise<SharedUpstream> {
     const id = member.channel.channel.id;
     const running = this.#open.get(id);
     if (running && !running.closed) return running;
     let opening = this.#opening.get(id);
     if (!opening) {
-      opening = this.#connect(member, client).finally(() => this.#opening.delete(id));
+      opening = this.#connect(member, client, also).finally(() => this.#opening.delete(id));
       this.#opening.set(id, opening);
     }
     return await opening;
   }
 
-  async #connect(member: StreamMember, client: ClientKey): Promise<SharedUpstream> {
+  async #connect(
+    member: StreamMember,
+    client: ClientKey,
+    also?: AlsoWrite,
+  ): Promise<SharedUpstream> {
     const { config } = this.#ctx;
     const ch = member.channel.channel;
-    const held = await holdUpstream(this.#ctx, member, client);
+    const held = await holdUpstream(this.#ctx, member, client, also);
     try {
       const opened = await openUpstream(held.request.url, {
         headers: held.request.headers,
         allowedHosts: allowedHostsFor(member.upstream.url, config.allowedPrivateHosts),
         timeoutMs: config.streamTimeout * 1000,
         signal: this.#ctx.closing,
+        clients: this.#ctx.clients,
       });
       const shared = new SharedUpstream(opened, () => {
         if (this.#open.get(ch.id) === shared) this.#open.delete(ch.id);
@@ -81,46 +91,77 @@ export class UpstreamHub {
   }
 }
 
-/** Streams one channel to one client. */
+/**
+ * Streams one channel to one client. `at`: the change-feed stamps `member` was found under. The
+ * client's session is written in the commit that takes the slot of a new upstream connection (or
+ * alone when it joins a connection open already), checked against those stamps: one commit before
+ * the first byte, and a playlist changed meanwhile (a token rotated, a channel disabled) makes it
+ * fail, so the membership is looked up again instead of reading the feed before every request.
+ */
 export async function streamChannel(
   ctx: ProxyContext,
-  member: StreamMember,
+  found: { member: StreamMember; at: Readonly<Stamps> },
   token: string,
   client: ClientKey,
 ): Promise<Response> {
+  let { member, at } = found;
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await startStream(ctx, member, at, token, client);
+    } catch (err) {
+      if (!(err instanceof StaleStampsError) || attempt >= 3) throw err;
+      at = await ctx.feed.sync();
+      const again = await ctx.members.find(token, member.channel.channel.id, at);
+      if (!again) return textResponse(404, "Not found");
+      member = again;
+    }
+  }
+}
+
+async function startStream(
+  ctx: ProxyContext,
+  member: StreamMember,
+  at: Readonly<Stamps>,
+  token: string,
+  client: ClientKey,
+): Promise<Response> {
+  const session = newSession({
+    proxy: ctx.config.proxyName,
+    downstreamId: member.playlist.id,
+    downstreamName: member.playlist.name,
+    channelId: member.channel.channel.id,
+    channelName: member.channel.name,
+    upstreamId: member.upstream.id,
+    kind: "stream",
+    client: client.address,
+    userAgent: client.userAgent,
+  });
+  const checks = topicChecks(at, MEMBERSHIP_TOPICS);
+  let recorded = false;
   let upstream: SharedUpstream;
   try {
-    upstream = await ctx.hub.get(member, client);
+    upstream = await ctx.hub.get(member, client, {
+      checks,
+      apply: (op) => {
+        recordSession(op, session);
+        recorded = true;
+      },
+    });
+    if (!recorded) await ctx.sessions.record(session, checks);
   } catch (err) {
+    if (err instanceof StaleStampsError) throw err;
+    // Written with the slot, then the upstream failed: the session list says why it ended.
+    if (recorded) ctx.own(ctx.sessions.endUnserved(session, (err as Error).message));
     return failure(ctx, member, err);
   }
-  let sessionId: string | null = null;
-  let endedEarly: string | null = null;
-  const c = upstream.join((_client, reason) => {
-    if (sessionId) ctx.own(ctx.sessions.end(sessionId, reason));
-    else endedEarly = reason;
+  // Kept before it joins: a connection that ends at once ends the session through end().
+  let c: StreamClient | null = null;
+  ctx.sessions.adopt(session, token, {
+    cut: (reason) => c?.cut(reason),
+    bytes: () => c?.bytes ?? 0,
+    lastActivity: () => c?.lastActivity ?? Date.now(),
   });
-  const session = await ctx.sessions.start(
-    {
-      proxy: ctx.config.proxyName,
-      downstreamId: member.playlist.id,
-      downstreamName: member.playlist.name,
-      channelId: member.channel.channel.id,
-      channelName: member.channel.name,
-      upstreamId: member.upstream.id,
-      kind: "stream",
-      client: client.address,
-      userAgent: client.userAgent,
-    },
-    token,
-    {
-      cut: (reason) => c.cut(reason),
-      bytes: () => c.bytes,
-      lastActivity: () => c.lastActivity,
-    },
-  );
-  sessionId = session.id;
-  if (endedEarly) ctx.own(ctx.sessions.end(session.id, endedEarly));
+  c = upstream.join((_client, reason) => ctx.own(ctx.sessions.end(session.id, reason)));
   return new Response(c.stream, {
     headers: {
       "content-type": upstream.contentType,

@@ -6,7 +6,7 @@
  * status, 504 for a timeout).
  */
 import { UpstreamError } from "../common/errors.ts";
-import { fetchOutbound } from "../common/net/outbound.ts";
+import { type ClientPool, fetchOutbound } from "../common/net/outbound.ts";
 import { cancelQuietly } from "./shared_upstream.ts";
 
 /** The upstream did not answer in time. */
@@ -31,6 +31,8 @@ export interface UpstreamFetchOptions {
   signal?: AbortSignal;
   /** hosts whose internal addresses may be reached (the playlist's own host, ALLOWED_PRIVATE_HOSTS) */
   allowedHosts: readonly string[];
+  /** the proxy's HTTP clients */
+  clients?: ClientPool;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function openUpstream(
       headers: opts.headers,
       signal,
       allowedHosts: opts.allowedHosts,
+      clients: opts.clients,
     });
     if (!res.ok || !res.body) {
       await res.body?.cancel();

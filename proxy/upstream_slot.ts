@@ -7,7 +7,7 @@ import { userAgentFor } from "../common/db/user_agents.ts";
 import { LimitReachedError } from "../common/errors.ts";
 import type { StreamMember } from "../common/output/membership.ts";
 import { listSessions, requestDrop } from "../common/streams/sessions.ts";
-import { acquireSlot, releaseSlot } from "../common/streams/slots.ts";
+import { acquireSlot, type AlsoWrite, releaseSlot } from "../common/streams/slots.ts";
 import { type UpstreamRequest, upstreamRequest } from "../common/streams/upstream_request.ts";
 import type { ProxyContext } from "./context.ts";
 
@@ -27,15 +27,19 @@ export interface HeldUpstream {
 /** How long a switching client waits for its old session's slot. */
 const TAKEOVER_WAIT_MS = 3_000;
 
-/** Takes a slot for one upstream connection of `member` and builds its request. */
+/**
+ * Takes a slot for one upstream connection of `member` and builds its request. `also` is
+ * committed with the slot (the session of the client that opens the connection).
+ */
 export async function holdUpstream(
   ctx: ProxyContext,
   member: StreamMember,
   client: ClientKey,
+  also?: AlsoWrite,
 ): Promise<HeldUpstream> {
   const { kv, config } = ctx;
   const holderId = crypto.randomUUID();
-  const slot = await takeSlot(ctx, member, { holderId, client });
+  const slot = await takeSlot(ctx, member, { holderId, client, also });
   const release = () =>
     slot === null ? Promise.resolve() : releaseSlot(kv, member.upstream.id, slot, holderId);
   try {
@@ -59,7 +63,7 @@ export async function holdUpstream(
 async function takeSlot(
   ctx: ProxyContext,
   member: StreamMember,
-  who: { holderId: string; client: ClientKey },
+  who: { holderId: string; client: ClientKey; also?: AlsoWrite },
 ): Promise<number | null> {
   const { kv, config } = ctx;
   const holder = {
@@ -69,7 +73,7 @@ async function takeSlot(
     since: new Date().toISOString(),
   };
   try {
-    return await acquireSlot(kv, member.upstream, holder);
+    return await acquireSlot(kv, member.upstream, holder, who.also);
   } catch (err) {
     if (!(err instanceof LimitReachedError)) throw err;
     const mine = (await listSessions(kv)).filter((s) =>
@@ -84,7 +88,7 @@ async function takeSlot(
     const until = Date.now() + TAKEOVER_WAIT_MS;
     while (true) {
       try {
-        return await acquireSlot(kv, member.upstream, holder);
+        return await acquireSlot(kv, member.upstream, holder, who.also);
       } catch (again) {
         if (!(again instanceof LimitReachedError) || Date.now() > until) throw again;
         await new Promise((r) => setTimeout(r, 50));

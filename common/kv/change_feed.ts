@@ -57,6 +57,18 @@ export class ChangeFeed {
   }
 
   /**
+   * Like sync() for the caches of `topics` alone: reads only their keys, and runs a whole sync
+   * only when one of them moved past what was published (a stream request checks membership
+   * without waiting for session traffic).
+   */
+  async syncTopics(topics: readonly Topic[]): Promise<Readonly<Stamps>> {
+    if (!this.#watch) throw new Error("The change feed was not started");
+    const entries = await this.#kv.getMany(topics.map(topicKey));
+    if (entries.every((e, i) => e.versionstamp === this.#stamps[topics[i]])) return this.#stamps;
+    return await this.sync();
+  }
+
+  /**
    * Calls `handler` whenever one of `topics` changes after now. Answers a function that
    * unsubscribes.
    */

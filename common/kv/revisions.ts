@@ -44,6 +44,32 @@ export function bump(op: Deno.AtomicOperation, ...topics: Topic[]): Deno.AtomicO
   return op;
 }
 
+/**
+ * Checks that make a commit fail unless `topics` are still at `stamps`: a write that depends on
+ * what a cache said (a stream started for a playlist member) is made only if nothing it was
+ * checked against changed meanwhile, without reading the revision keys first.
+ */
+export function topicChecks(
+  stamps: Readonly<Stamps>,
+  topics: readonly Topic[],
+): Deno.AtomicCheck[] {
+  return topics.map((t) => ({ key: topicKey(t), versionstamp: stamps[t] }));
+}
+
+/** A commit failed because topics it was checked against moved on: read again and retry. */
+export class StaleStampsError extends Error {
+  override name = "StaleStampsError";
+}
+
+/** Throws StaleStampsError if one of `checks` no longer holds (after a failed commit). */
+export async function assertChecksHold(kv: Deno.Kv, checks: Deno.AtomicCheck[]): Promise<void> {
+  if (!checks.length) return;
+  const now = await kv.getMany(checks.map((c) => c.key));
+  if (now.some((e, i) => e.versionstamp !== checks[i].versionstamp)) {
+    throw new StaleStampsError("What the request was checked against changed");
+  }
+}
+
 /** Bumps topics in a commit of their own (for changes that live outside KV, like icon files). */
 export async function bumpNow(kv: Deno.Kv, ...topics: Topic[]): Promise<void> {
   await bump(kv.atomic(), ...topics).commit();

@@ -68,25 +68,40 @@ export type ChannelStats = z.infer<typeof ChannelStats>;
 /** How long ended sessions are kept for the overview. */
 const ENDED_TTL_MS = 24 * 3_600_000;
 
-/** Starts a session (state live) and announces it. */
-export async function createSession(
-  kv: Deno.Kv,
-  fields: Omit<Session, "id" | "startedAt" | "state" | "endedAt" | "endReason">,
-): Promise<Session> {
-  const now = new Date().toISOString();
-  const s: Session = {
+/** The fields a new session is made from. */
+export type SessionFields = Omit<Session, "id" | "startedAt" | "state" | "endedAt" | "endReason">;
+
+/** A new live session, not yet written. */
+export function newSession(fields: SessionFields): Session {
+  return {
     id: ulid(),
     ...fields,
-    startedAt: now,
+    startedAt: new Date().toISOString(),
     state: "live",
     endedAt: null,
     endReason: null,
   };
-  await bump(kv.atomic(), "sessions")
+}
+
+/**
+ * Adds the writes that start `s` and announce it to `op`: the proxy commits them together with
+ * the connection slot the session's upstream connection takes, so a stream costs one commit.
+ */
+export function recordSession(op: Deno.AtomicOperation, s: Session): Deno.AtomicOperation {
+  return bump(op, "sessions")
     .check({ key: proxySessionKey(s.id), versionstamp: null })
     .set(proxySessionKey(s.id), s)
-    .set(proxySessionStatsKey(s.id), { bytes: 0, lastActivityAt: now } satisfies SessionStats)
-    .commit();
+    .set(
+      proxySessionStatsKey(s.id),
+      { bytes: 0, lastActivityAt: s.startedAt } satisfies SessionStats,
+    );
+}
+
+/** Starts a session (state live) and announces it. */
+export async function createSession(kv: Deno.Kv, fields: SessionFields): Promise<Session> {
+  const s = newSession(fields);
+  const res = await recordSession(kv.atomic(), s).commit();
+  if (!res.ok) throw new Error(`Session ${s.id} could not be written`);
   return s;
 }
 

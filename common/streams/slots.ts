@@ -11,6 +11,7 @@ import {
   proxyHeartbeatsPrefix,
 } from "../db/keys.ts";
 import { LimitReachedError } from "../errors.ts";
+import { assertChecksHold } from "../kv/revisions.ts";
 
 /** Who holds a slot. */
 export interface SlotHolder {
@@ -30,7 +31,10 @@ export interface ProxyHeartbeat {
 /** A heartbeat older than this belongs to a proxy that died. */
 export const HEARTBEAT_STALE_MS = 15_000;
 
-/** KV allows 100 checks per commit: limits up to this many are checked slot by slot. */
+/**
+ * KV allows 100 checks per commit: limits up to this many are checked slot by slot (the rest is
+ * left for the checks of what comes with the slot).
+ */
 const MAX_CHECKED = 90;
 
 /** Writes a proxy's heartbeat. */
@@ -48,22 +52,46 @@ export async function proxyAlive(kv: Deno.Kv, proxy: string): Promise<boolean> {
 const inLine = new WeakMap<Deno.Kv, Map<string, Promise<unknown>>>();
 
 /**
- * Takes a free slot of the upstream playlist, or throws LimitReachedError. A limit of 0 means no
- * limit: answers null and holds nothing. Slots of dead proxies are reclaimed on the way.
+ * What is committed together with a slot: the session that takes it (added to each attempt) and
+ * the checks it was made under (a commit that fails on them throws StaleStampsError).
  */
-export function acquireSlot(
+export interface AlsoWrite {
+  apply(op: Deno.AtomicOperation): void;
+  checks: Deno.AtomicCheck[];
+}
+
+/** Adds `also` (its checks and writes) to an operation. */
+export function addAlso(op: Deno.AtomicOperation, also: AlsoWrite): Deno.AtomicOperation {
+  op.check(...also.checks);
+  also.apply(op);
+  return op;
+}
+
+/**
+ * Takes a free slot of the upstream playlist, or throws LimitReachedError. A limit of 0 means no
+ * limit: answers null and holds nothing. Slots of dead proxies are reclaimed on the way. `also`
+ * is committed with the slot (or alone without a limit): once this resolves, it was written.
+ */
+export async function acquireSlot(
   kv: Deno.Kv,
   upstream: { id: string; name: string; maxConnections: number },
   holder: SlotHolder,
+  also?: AlsoWrite,
 ): Promise<number | null> {
-  if (upstream.maxConnections <= 0) return Promise.resolve(null);
+  if (upstream.maxConnections <= 0) {
+    if (also && !(await addAlso(kv.atomic(), also).commit()).ok) {
+      await assertChecksHold(kv, also.checks);
+      throw new Error("The writes that come with a stream failed");
+    }
+    return null;
+  }
   // A burst of requests in one process would all pick the same free slot and fail each other's
   // commits until the attempts ran out (25 of 50 refused under a limit of 60): they take their
   // turns here, and the commit's checks still guard against other processes.
   let lines = inLine.get(kv);
   if (!lines) inLine.set(kv, lines = new Map());
   const before = lines.get(upstream.id) ?? Promise.resolve();
-  const take = () => takeSlot(kv, upstream, holder);
+  const take = () => takeSlot(kv, upstream, holder, also);
   const mine = before.then(take, take);
   // The line only orders the takers; each one's failure reaches its own caller through `mine`.
   const done = mine.then(() => {}, () => {});
@@ -71,13 +99,14 @@ export function acquireSlot(
   done.then(() => {
     if (lines.get(upstream.id) === done) lines.delete(upstream.id);
   });
-  return mine;
+  return await mine;
 }
 
 async function takeSlot(
   kv: Deno.Kv,
   upstream: { id: string; name: string; maxConnections: number },
   holder: SlotHolder,
+  also?: AlsoWrite,
 ): Promise<number | null> {
   const max = upstream.maxConnections;
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -101,7 +130,9 @@ async function takeSlot(
       }
     } else op.check({ key: connectionSlotKey(upstream.id, slot), versionstamp: null });
     op.set(connectionSlotKey(upstream.id, slot), holder);
+    if (also) addAlso(op, also);
     if ((await op.commit()).ok) return slot;
+    if (also) await assertChecksHold(kv, also.checks);
   }
   throw new LimitReachedError(`The connections of playlist "${upstream.name}" kept changing`);
 }
