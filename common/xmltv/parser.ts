@@ -12,7 +12,8 @@
  * being kept past 256 KB: a hostile guide cannot make one element cost memory.
  */
 import { SaxesParser, type SaxesTagPlain } from "saxes";
-import { ELEMENTS, type ElementSpec } from "./_dtd.ts";
+import { ELEMENTS } from "./_dtd.ts";
+import { attributes, type Frame, frame } from "./_frame.ts";
 import { LongRunCutter, MAX_RUN_CHARS } from "./_long_runs.ts";
 import { AmpFixer, decoderFor, ENTITIES } from "./_text.ts";
 import { canonicalXmltvTime, parseXmltvTime } from "./time.ts";
@@ -25,7 +26,7 @@ export type {
   XmltvProgramme,
   XmltvSummary,
 } from "./types.ts";
-import type { XmltvChannel, XmltvItem, XmltvProgramme, XmltvSummary } from "./types.ts";
+import type { XmltvItem, XmltvSummary } from "./types.ts";
 
 /** The input is not an XMLTV document at all (HTML, JSON, another XML vocabulary). */
 export class XmltvFormatError extends Error {
@@ -40,24 +41,6 @@ export interface XmltvParserOptions {
 
 /** Children beyond this many characters are dropped from their element (none is real). */
 const MAX_ELEMENT_CHARS = 256 * 1024;
-
-interface Frame {
-  spec: ElementSpec;
-  /** serialized attributes, each with its leading space */
-  attrs: string;
-  /** the attributes as given */
-  given: Record<string, string>;
-  /** slot of this element in its parent */
-  slot: number;
-  /** raw text (text content) or escaped text and children (mixed content) */
-  text: string;
-  /** per child slot, the serialized children (children content) */
-  slots: string[] | null;
-  /** characters of the children kept so far */
-  size: number;
-  channel: XmltvChannel | null;
-  programme: XmltvProgramme | null;
-}
 
 const enum Root {
   Before,
@@ -421,39 +404,6 @@ export class XmltvParser {
     }
     parent.slots![slot] += xml;
   };
-}
-
-function frame(spec: ElementSpec, attrs: string, given: Record<string, string>): Frame {
-  return {
-    spec,
-    attrs,
-    given,
-    slot: -1,
-    text: "",
-    slots: spec.content === "children" ? new Array(spec.children.length).fill("") : null,
-    size: 0,
-    channel: null,
-    programme: null,
-  };
-}
-
-/** Serialized allowed attributes, or null when a required one is missing or not allowed. */
-function attributes(spec: ElementSpec, given: Record<string, string>): string | null {
-  let out = "";
-  for (const a of spec.attrs) {
-    const v = given[a];
-    if (v === undefined) {
-      if (spec.required.includes(a)) return null;
-      continue;
-    }
-    const allowed = spec.enums[a];
-    if (allowed && !allowed.includes(v.trim())) {
-      if (spec.required.includes(a)) return null;
-      continue;
-    }
-    out += ` ${a}="${escapeAttr(allowed ? v.trim() : v)}"`;
-  }
-  return out;
 }
 
 /**
