@@ -5,6 +5,7 @@ import { loadGroupOverrides } from "../../common/db/overrides.ts";
 import { getProxy, listProxies } from "../../common/db/proxies.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../common/errors.ts";
 import { DownstreamPlaylistInput } from "../../common/schemas.ts";
+import { groupLines, parseGroupLines } from "../../common/output/group_entries.ts";
 import type { ManagerEnv } from "../auth.ts";
 import { Field, type FieldErrors, fieldErrors, TextArea } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
@@ -32,7 +33,7 @@ function toInput(body: Record<string, unknown>) {
   return {
     name: s("name"),
     proxyId: s("proxyId") || null,
-    groups: lines(body.groups),
+    groups: parseGroupLines(typeof body.groups === "string" ? body.groups : ""),
     excludeFilters: lines(body.excludeFilters),
     filterMode: s("filterMode") || "any",
     numbering: s("numbering") || "keep",
@@ -389,7 +390,7 @@ export function downstreamRoutes(deps: ManagerDeps) {
       values: {
         name: p.name,
         proxyId: p.proxyId ?? "",
-        groups: p.groups.join("\n"),
+        groups: groupLines(p.groups),
         excludeFilters: p.excludeFilters.join("\n"),
         filterMode: p.filterMode,
         numbering: p.numbering,
