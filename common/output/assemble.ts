@@ -22,6 +22,11 @@ export interface AssembledChannel {
   tvgId: string;
   logo: string;
   override: ChannelOverride | undefined;
+  /**
+   * Index of the playlist's groups entry that placed it (the editor counts per entry); absent
+   * where a page builds one channel's view without a playlist (channel_detail.tsx).
+   */
+  entry?: number;
 }
 
 /** Everything assembly reads. */
@@ -99,6 +104,7 @@ export function assemble(input: AssemblyInput): AssembledChannel[] {
         tvgId: o?.tvgId || c.attrs["tvg-id"] || "",
         logo: o?.logo || c.attrs["tvg-logo"] || "",
         override: o,
+        entry: pos,
       });
     }
   }

@@ -18,9 +18,7 @@ export function entryName(e: GroupEntry): string {
 /** True when two entries select the same groups. */
 export function sameEntry(a: GroupEntry, b: GroupEntry): boolean {
   if (isPick(a) !== isPick(b)) return false;
-  return isPick(a) && isPick(b)
-    ? a.playlistId === b.playlistId && a.name === b.name
-    : a === b;
+  return isPick(a) && isPick(b) ? a.playlistId === b.playlistId && a.name === b.name : a === b;
 }
 
 /** `(playlistId, name)` → the position of the first entry that selects that group, if any. */
