@@ -1,7 +1,5 @@
 /** /admin/downstream: downstream playlists, their URLs with tokens, and what they contain. */
 import { type Context, Hono } from "hono";
-import { listGroups } from "../../common/db/groups.ts";
-import { loadGroupOverrides } from "../../common/db/overrides.ts";
 import { getProxy, listProxies } from "../../common/db/proxies.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../common/errors.ts";
 import { DownstreamPlaylistInput } from "../../common/schemas.ts";
@@ -9,6 +7,8 @@ import { groupLines, parseGroupLines } from "../../common/output/group_entries.t
 import type { ManagerEnv } from "../auth.ts";
 import { Field, type FieldErrors, fieldErrors, TextArea } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
+import { DownstreamGroups } from "../islands/DownstreamGroups.tsx";
+import { Island } from "../islands/island.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { mappedDownstream } from "../services/guides.ts";
 import {
@@ -85,17 +85,11 @@ function Select(
 /** Routes of the downstream playlist pages. */
 export function downstreamRoutes(deps: ManagerDeps) {
   const app = new Hono<ManagerEnv>();
-  const knownGroups = async () => {
-    const overrides = await loadGroupOverrides(deps.kv);
-    const names = new Set<string>();
-    for (const g of await listGroups(deps.kv)) names.add(overrides.get(g.id)?.name || g.name);
-    return [...names].sort((a, b) => a.localeCompare(b));
-  };
   const form = async (
     c: Context<ManagerEnv>,
     opts: { id?: string; values: Values; errors?: FieldErrors; error?: string },
   ) => {
-    const [proxies, groups] = await Promise.all([listProxies(deps.kv), knownGroups()]);
+    const proxies = await listProxies(deps.kv);
     const v = opts.values;
     const errs = opts.errors ?? {};
     const filterErrors = Object.entries(errs).filter(([k]) => k.startsWith("excludeFilters"))
@@ -140,21 +134,20 @@ export function downstreamRoutes(deps: ManagerDeps) {
           </div>
         )}
         {errs.proxyId && <div class="field-error">{errs.proxyId.join(" ")}</div>}
-        <TextArea
-          label="Groups, in order"
-          name="groups"
-          value={v.groups}
-          errors={errs}
-          hint="One group name a line, from any upstream playlist; the playlist lists them in this order."
+        <Island
+          name="DownstreamGroups"
+          component={DownstreamGroups}
+          props={{ entries: parseGroupLines(v.groups ?? ""), error: errs.groups?.join(" ") }}
         />
-        <details>
-          <summary class="hint">Known groups ({groups.length})</summary>
-          <pre
-            class="copy"
-            style="max-width:36rem;overflow-wrap:anywhere"
-            data-testid="known-groups"
-          >{groups.join("\n")}</pre>
-        </details>
+        <noscript>
+          <TextArea
+            label="Groups, in order"
+            name="groups"
+            value={v.groups}
+            errors={errs}
+            hint="One group name a line, matched in every upstream playlist; the playlist lists them in this order."
+          />
+        </noscript>
         <Select
           label="Exclude channels whose name"
           name="filterMode"
