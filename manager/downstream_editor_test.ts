@@ -2,7 +2,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { downstreamPlaylistKey } from "../common/db/keys.ts";
 import { parseM3uText } from "../common/m3u/mod.ts";
-import { ADMIN_AUTH, apiClient, startTestManager, waitFor } from "../testing/harness.ts";
+import { ADMIN_AUTH, apiClient, Client, startTestManager, waitFor } from "../testing/harness.ts";
 import { addTwoProviders } from "../testing/two_providers.ts";
 
 /** The channel names of a downstream playlist's M3U, fetched as a device does. */
@@ -147,6 +147,42 @@ Deno.test("a bare name still matches in every upstream playlist, a pick only in 
     });
     equal(resaved.status, 200, JSON.stringify(resaved.body));
     deepEqual(await m3uNames(m.base, resaved.body.playlistUrl), ["BBC One", "ITV", "CNN"]);
+  } finally {
+    await providers.close();
+    await m.close();
+  }
+});
+
+Deno.test("without JavaScript the form posts the same groups field: bare names and picks", async () => {
+  const m = await startTestManager();
+  const call = apiClient(m);
+  const providers = await addTwoProviders(m);
+  const { "Provider B": b } = providers.ids;
+  try {
+    const browser = new Client(m.base);
+    equal((await browser.login("admin", "correct horse battery")).status, 303);
+    const { html } = await browser.page("/admin/downstream/new");
+    ok(html.includes('data-island="DownstreamGroups"'), "the editor island is mounted");
+    ok(/<noscript>.*<textarea[^>]*name="groups"/s.test(html), "a textarea is the fallback");
+    const pick = JSON.stringify({ playlistId: b, name: "UK" });
+    const saved = await browser.postForm("/admin/downstream", {
+      name: "Typed",
+      streamMode: "direct",
+      groups: `Sport\r\n${pick}\r\n\r\n`,
+      enabled: "on",
+    });
+    equal(saved.status, 303, await saved.text());
+    const id = /\/admin\/downstream\/([^/]+)\/view/.exec(saved.headers.get("location")!)![1];
+    const stored = await call("GET", `/downstream-playlists/${id}`);
+    deepEqual(stored.body.groups, ["Sport", { playlistId: b, name: "UK" }]);
+    deepEqual(await m3uNames(m.base, stored.body.playlistUrl), [
+      "Sky Sports",
+      "Channel 4",
+      "Channel 5",
+    ]);
+    // The edit page hands the same entries to the island and to the fallback textarea.
+    const edit = (await browser.page(`/admin/downstream/${id}`)).html;
+    ok(edit.includes("Sport\n{&quot;playlistId&quot;"), "the textarea holds one entry a line");
   } finally {
     await providers.close();
     await m.close();

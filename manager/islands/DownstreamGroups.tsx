@@ -36,7 +36,7 @@ const API = "/api/v1/downstream-playlists/editor";
 const CSS = `
 .ge{border:0;padding:0;margin:.6rem 0 0;min-width:0}.ge legend{font-weight:600;padding:0}
 .ge-cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin-top:.4rem}
-.ge-box{border:1px solid #dde3ea;border-radius:8px;padding:.6rem;min-width:0}.ge h3{font-size:1rem;margin:0 0 .4rem}
+.ge-box{border:1px solid #dde3ea;border-radius:8px;padding:.6rem;min-width:0}.ge h2{font-size:1rem;margin:0 0 .4rem}
 .ge-list{list-style:none;margin:.4rem 0 0;padding:0;max-height:22rem;overflow:auto}
 .ge-list li{display:flex;align-items:center;gap:.5rem;padding:.35rem .25rem;border-bottom:1px solid #eef1f5}
 .ge-list li[draggable=true]{cursor:grab}.ge-list li.ge-over{outline:2px dashed #1f5fbf}
@@ -207,7 +207,7 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
       )}
       <div class="ge-cols">
         <section class="ge-box" aria-labelledby="ge-known-h">
-          <h3 id="ge-known-h">Known groups</h3>
+          <h2 id="ge-known-h">Known groups</h2>
           <label for="ge-search">Search groups</label>
           <input
             id="ge-search"
@@ -265,7 +265,7 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
           </ul>
         </section>
         <section class="ge-box" aria-labelledby="ge-chosen-h">
-          <h3 id="ge-chosen-h">Chosen groups ({list.length})</h3>
+          <h2 id="ge-chosen-h">Chosen groups ({list.length})</h2>
           {list.length === 0 && <p class="muted">None yet: add groups from the known groups.</p>}
           <ol class="ge-list" data-testid="chosen-groups">
             {list.map((e, i) => {
@@ -338,7 +338,7 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
               );
             })}
           </ol>
-          <p class="ge-sr" aria-live="assertive" data-testid="editor-said">{said.value}</p>
+          <p class="ge-sr" aria-live="polite" data-testid="editor-said">{said.value}</p>
         </section>
       </div>
       <GroupPreview

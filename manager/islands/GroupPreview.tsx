@@ -29,7 +29,7 @@ export function GroupPreview(props: GroupPreviewProps) {
   const p = props.preview;
   return (
     <section class="ge-preview" aria-labelledby="ge-preview-h">
-      <h3 id="ge-preview-h">Preview</h3>
+      <h2 id="ge-preview-h">Preview</h2>
       {/* Polite: the count is read out when it settles, not on every keystroke. */}
       <p aria-live="polite" data-testid="preview-count" class="ge-count">
         {props.error
