@@ -13,6 +13,7 @@ import { GroupPreview } from "./GroupPreview.tsx";
 import {
   describeEntry,
   entryKey,
+  type EntryView,
   type GroupChoices,
   type GroupEntry,
   isChosen,
@@ -49,7 +50,8 @@ const CSS = `
 .ge-table thead th{position:sticky;top:0;background:#fff}.ge-table .ge-num{width:3.5rem;font-variant-numeric:tabular-nums;white-space:nowrap}
 .ge-table .ge-logo{width:56px}.ge-logo img{display:block;max-width:40px;max-height:30px;object-fit:contain}
 .ge-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media (max-width:640px){.ge-cols{grid-template-columns:1fr}.ge-list{max-height:16rem}}
+@media (max-width:640px){.ge-cols{grid-template-columns:1fr}.ge-list{max-height:16rem}
+.ge-table th,.ge-table td{padding:.3rem .25rem}.ge-table .ge-num{width:2.2rem}.ge-table .ge-logo{width:46px}}
 `;
 
 function formSettings(form: HTMLFormElement | null) {
@@ -62,6 +64,14 @@ function formSettings(form: HTMLFormElement | null) {
     numbering: get("numbering") || "keep",
     numberStart: Number.isInteger(start) && start >= 0 ? start : 1,
   };
+}
+
+/** Where a chosen entry's channels come from, and how many there are. */
+function entryHint(v: EntryView): string {
+  const where = v.playlist ?? "Every upstream playlist";
+  if (!v.known) return `${where} · no such group now`;
+  if (v.channels === null) return where;
+  return `${where} · ${v.channels === 1 ? "1 channel" : `${v.channels} channels`}`;
 }
 
 /** The group picker, the chosen groups in order, and the preview. */
@@ -296,12 +306,7 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
                   <span class="ge-pos">{i + 1}</span>
                   <span class="ge-what">
                     <strong>{v.label}</strong>
-                    <span class="hint">
-                      {v.playlist ?? "Every upstream playlist"}
-                      {v.channels !== null &&
-                        ` · ${v.channels === 1 ? "1 channel" : `${v.channels} channels`}`}
-                      {!v.known && " · in no upstream playlist now"}
-                    </span>
+                    <span class="hint">{entryHint(v)}</span>
                   </span>
                   <span class="ge-actions">
                     <button

@@ -14,7 +14,10 @@ export interface GroupPreviewProps {
 }
 
 function summary(p: Preview): string {
-  if (p.total === 0) return "No channels: add groups to the playlist.";
+  if (p.perEntry.length === 0) return "No channels yet: add groups to the playlist.";
+  if (p.total === 0) {
+    return "No channels: the chosen groups have no enabled channels, or the filters exclude all.";
+  }
   const channels = p.total === 1 ? "1 channel" : `${p.total} channels`;
   const guide = p.withoutGuide === 0
     ? "every one has guide data"
