@@ -132,6 +132,13 @@ Deno.test("an admin picks, orders and previews a downstream playlist's groups in
     await page.getByRole("link", { name: "Edit" }).click();
     await page.getByText("4 of 4 groups.").waitFor();
     assert.deepEqual(await chosen(page), ["UK · Provider B", "UK · Provider A"]);
+    // A mouse can drag an entry too: Provider A's UK dropped on the first place.
+    const items = page.getByTestId("chosen-groups").locator("li");
+    await items.nth(1).dragTo(items.nth(0));
+    await waitFor(
+      async () => (await chosen(page)).join() === "UK · Provider A,UK · Provider B",
+      "the dragged entry to move",
+    );
     assert.deepEqual(errors, [], "no script errors");
   } finally {
     await browser.close();

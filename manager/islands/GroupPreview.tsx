@@ -25,7 +25,7 @@ function summary(p: Preview): string {
   return `${channels}, ${guide}.`;
 }
 
-const GUIDE_BY = { manual: "mapped", "tvg-id": "by tvg-id", name: "by name" } as const;
+const GUIDE_BY = { manual: "mapped by hand", "tvg-id": "by tvg-id", name: "by name" } as const;
 
 /** The preview of the channels, its count announced to screen readers as it changes. */
 export function GroupPreview(props: GroupPreviewProps) {
@@ -70,7 +70,8 @@ export function GroupPreview(props: GroupPreviewProps) {
                       : <span class="muted" title={c.logoSource || "No logo"}>–</span>}
                   </td>
                   <td>
-                    <a href={`/admin/channels/${c.id}`}>{c.name}</a>
+                    {/* Plain text: a link would leave the form and lose what is not saved. */}
+                    {c.name}
                     <div class="hint">
                       {c.group} · {props.playlistNames.get(c.playlistId) ?? ""}
                     </div>
