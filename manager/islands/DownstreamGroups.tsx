@@ -10,17 +10,16 @@ import { useEffect, useRef } from "preact/hooks";
 import { groupLines } from "../../common/output/group_entries.ts";
 import type { Preview } from "../services/downstream_editor.ts";
 import { GroupPreview } from "./GroupPreview.tsx";
+import { KnownGroups } from "./KnownGroups.tsx";
 import {
   describeEntry,
   entryKey,
   type EntryView,
   type GroupChoices,
   type GroupEntry,
-  isChosen,
   moveEntry,
   pickBareNames,
   pickOf,
-  searchChoices,
 } from "./group_editor.ts";
 
 /** Props rendered by the server. */
@@ -30,8 +29,6 @@ export interface DownstreamGroupsProps extends Record<string, unknown> {
   error?: string;
 }
 
-/** Results listed at most; more ask for a narrower search (a provider may have thousands). */
-const SHOWN = 100;
 const API = "/api/v1/downstream-playlists/editor";
 
 const CSS = `
@@ -198,7 +195,6 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
     focusNext.current = neighbour ? { key: entryKey(neighbour), button: "remove" } : null;
     change(next, `${nameOf(list[i])} removed.`);
   };
-  const found = c ? searchChoices(c, q.value) : [];
 
   return (
     <fieldset class="ge" ref={root} data-testid="group-editor">
@@ -216,64 +212,15 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
         </p>
       )}
       <div class="ge-cols">
-        <section class="ge-box" aria-labelledby="ge-known-h">
-          <h2 id="ge-known-h">Known groups</h2>
-          <label for="ge-search">Search groups</label>
-          <input
-            id="ge-search"
-            type="search"
-            placeholder="Group or playlist name"
-            autocomplete="off"
-            value={q.value}
-            aria-controls="ge-known"
-            onInput={(e) => q.value = e.currentTarget.value}
-          />
-          {loadError.value && (
-            <p class="field-error" role="alert">
-              {loadError.value}{" "}
-              <button type="button" class="small secondary" onClick={loadChoices}>Try again</button>
-            </p>
-          )}
-          <p class="hint" aria-live="polite">
-            {!c
-              ? "Loading the groups…"
-              : found.length === 0
-              ? "No group matches."
-              : found.length > SHOWN
-              ? `${SHOWN} of ${found.length} groups shown; narrow the search.`
-              : `${found.length} of ${c.groups.length} groups.`}
-          </p>
-          <ul class="ge-list" id="ge-known">
-            {found.slice(0, SHOWN).map((g) => {
-              const chosen = isChosen(list, g);
-              const where = playlistNames.get(g.playlistId) ?? "";
-              return (
-                <li key={`${g.playlistId}:${g.name}`}>
-                  <span class="ge-what">
-                    <strong>{g.label}</strong>
-                    <span class="hint">
-                      {where} · {g.channels === 1 ? "1 channel" : `${g.channels} channels`}
-                      {g.label !== g.name ? ` · renamed from ${g.name}` : ""}
-                      {!g.enabled ? " · disabled" : ""}
-                    </span>
-                  </span>
-                  {/* aria-disabled, not disabled: the button keeps focus once it is added. */}
-                  <button
-                    type="button"
-                    class="small"
-                    aria-label={`Add ${g.label} from ${where}`}
-                    aria-disabled={chosen ? "true" : undefined}
-                    onClick={() => {
-                      if (!chosen) change([...list, pickOf(g)], `${g.label} from ${where} added.`);
-                    }}
-                  >
-                    {chosen ? "Added" : "Add"}
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-        </section>
+        <KnownGroups
+          choices={c}
+          entries={list}
+          query={q.value}
+          loadError={loadError.value}
+          onSearch={(v) => q.value = v}
+          onRetry={loadChoices}
+          onAdd={(g, where) => change([...list, pickOf(g)], `${g.label} from ${where} added.`)}
+        />
         <section class="ge-box" aria-labelledby="ge-chosen-h">
           <h2 id="ge-chosen-h">Chosen groups ({list.length})</h2>
           {list.length === 0 && <p class="muted">None yet: add groups from the known groups.</p>}
