@@ -42,7 +42,7 @@ const CSS = `
 .ge-pos{color:#5b6778;min-width:1.5rem;text-align:right;font-variant-numeric:tabular-nums}
 .ge-actions{display:flex;gap:.25rem;flex:none}.ge-actions button{min-width:2.2rem}
 .ge button[aria-disabled=true]{opacity:.55;cursor:default}
-.ge-preview{margin-top:1rem}.ge-count{font-weight:600;margin-bottom:.2rem}
+.ge-preview{margin-top:1rem}.ge-count{font-weight:600;margin-bottom:.2rem}.ge-count .muted{font-weight:400;margin-left:.5rem}
 .ge-scroll{max-height:28rem;overflow:auto;border:1px solid #dde3ea;border-radius:8px}
 .ge-table thead th{position:sticky;top:0;background:#fff}.ge-table .ge-num{width:3.5rem;font-variant-numeric:tabular-nums;white-space:nowrap}
 .ge-table .ge-logo{width:56px}.ge-logo img{display:block;max-width:40px;max-height:30px;object-fit:contain}
@@ -87,6 +87,7 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
   const dragOver = useSignal<number | null>(null);
   const root = useRef<HTMLFieldSetElement>(null);
   const seq = useRef(0);
+  const lastAsked = useRef("");
   const timer = useRef<ReturnType<typeof setTimeout>>();
   // Where focus goes after the list re-renders: a moved entry keeps it on its button.
   const focusNext = useRef<{ key: string; button: string } | null>(null);
@@ -95,6 +96,10 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
   const csrf = () => (form()?.elements.namedItem("_csrf") as HTMLInputElement | null)?.value ?? "";
 
   const refresh = async () => {
+    const request = JSON.stringify({ groups: entries.value, ...formSettings(form()) });
+    // A field's change event follows its input events with the same value: asked once.
+    if (request === lastAsked.current) return;
+    lastAsked.current = request;
     const mine = ++seq.current;
     previewBusy.value = true;
     try {
@@ -102,7 +107,7 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
         method: "POST",
         credentials: "same-origin",
         headers: { "content-type": "application/json", "x-csrf-token": csrf() },
-        body: JSON.stringify({ groups: entries.value, ...formSettings(form()) }),
+        body: request,
       });
       const body = await res.json();
       if (mine !== seq.current) return;
@@ -114,7 +119,9 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
         previewError.value = String(first ?? body.error ?? `the manager answered ${res.status}`);
       }
     } catch (err) {
-      if (mine === seq.current) previewError.value = (err as Error).message;
+      if (mine !== seq.current) return;
+      previewError.value = (err as Error).message;
+      lastAsked.current = ""; // the same settings may be asked again
     } finally {
       if (mine === seq.current) previewBusy.value = false;
     }

@@ -31,16 +31,18 @@ const GUIDE_BY = { manual: "mapped by hand", "tvg-id": "by tvg-id", name: "by na
 export function GroupPreview(props: GroupPreviewProps) {
   const p = props.preview;
   return (
-    <section class="ge-preview" aria-labelledby="ge-preview-h">
+    <section class="ge-preview" aria-labelledby="ge-preview-h" aria-busy={props.busy}>
       <h2 id="ge-preview-h">Preview</h2>
-      {/* Polite: the count is read out when it settles, not on every keystroke. */}
-      <p aria-live="polite" data-testid="preview-count" class="ge-count">
-        {props.error
-          ? `Preview unavailable: ${props.error}`
-          : p
-          ? summary(p)
-          : "Loading the preview…"}
-        {props.busy && p ? " Updating…" : ""}
+      <p class="ge-count">
+        {/* Polite, and without "Updating…": the count is read out once it settles. */}
+        <span aria-live="polite" data-testid="preview-count">
+          {props.error
+            ? `Preview unavailable: ${props.error}`
+            : p
+            ? summary(p)
+            : "Loading the preview…"}
+        </span>
+        {props.busy && p && <span class="muted" aria-hidden="true">Updating…</span>}
       </p>
       <p class="hint">
         Follows the groups above and the exclusion filters and numbering below; nothing is saved
