@@ -2,6 +2,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { downstreamPlaylistKey } from "../common/db/keys.ts";
 import { parseM3uText } from "../common/m3u/mod.ts";
+import { PlaylistMembers } from "../common/output/membership.ts";
 import { ADMIN_AUTH, apiClient, Client, startTestManager, waitFor } from "../testing/harness.ts";
 import { addTwoProviders } from "../testing/two_providers.ts";
 
@@ -183,6 +184,41 @@ Deno.test("without JavaScript the form posts the same groups field: bare names a
     // The edit page hands the same entries to the island and to the fallback textarea.
     const edit = (await browser.page(`/admin/downstream/${id}`)).html;
     ok(edit.includes("Sport\n{&quot;playlistId&quot;"), "the textarea holds one entry a line");
+  } finally {
+    await providers.close();
+    await m.close();
+  }
+});
+
+Deno.test("the streaming proxy's membership follows picks and bare names alike", async () => {
+  const m = await startTestManager();
+  const call = apiClient(m);
+  const providers = await addTwoProviders(m);
+  const { "Provider B": b } = providers.ids;
+  try {
+    const channels = (await call("GET", "/channels?limit=100")).body.items as {
+      id: string;
+      name: string;
+    }[];
+    const idOf = (name: string) => channels.find((c) => c.name === name)!.id;
+    const picked = await call("POST", "/downstream-playlists", {
+      name: "Picked",
+      streamMode: "direct",
+      groups: [{ playlistId: b, name: "UK" }],
+    });
+    const bare = await call("POST", "/downstream-playlists", {
+      name: "Bare",
+      streamMode: "direct",
+      groups: ["UK"],
+    });
+    // The class the proxy asks whether a stream token may open a channel, over the same data.
+    const members = new PlaylistMembers(m.kv, m.deps.feed, m.deps.index);
+    const contains = (p: { body: { id: string } }, name: string) =>
+      members.contains(p.body.id, idOf(name));
+    await waitFor(() => contains(bare, "BBC One"), "the feed to see both playlists");
+    equal(await contains(bare, "Channel 4"), true);
+    equal(await contains(picked, "Channel 4"), true);
+    equal(await contains(picked, "BBC One"), false, "A's UK is not B's");
   } finally {
     await providers.close();
     await m.close();
