@@ -75,17 +75,20 @@ export function KnownGroups(props: KnownGroupsProps) {
                   {!g.enabled ? " · disabled" : ""}
                 </span>
               </span>
-              {/* aria-disabled, not disabled: the button keeps the focus once it is added. */}
+              {
+                /* aria-disabled, not disabled: the button keeps the focus once it is added. Its
+                  name is its visible word and hidden words (WCAG 2.5.3, label in name). */
+              }
               <button
                 type="button"
                 class="small"
-                aria-label={`Add ${g.label} from ${where}`}
                 aria-disabled={chosen ? "true" : undefined}
                 onClick={() => {
                   if (!chosen) props.onAdd(g, where);
                 }}
               >
                 {chosen ? "Added" : "Add"}
+                <span class="ge-sr">{` ${g.label} from ${where}`}</span>
               </button>
             </li>
           );
