@@ -74,6 +74,7 @@ Deno.test("an admin picks, orders and previews a downstream playlist's groups in
     await page.getByRole("button", { name: "Add UK from Provider B" }).click();
     assert.deepEqual(await chosen(page), ["UK · Provider A", "UK · Provider B"]);
     await previewShows(page, ["BBC One", "ITV", "Channel 4", "Channel 5"]);
+    await page.getByTestId("group-editor").screenshot({ path: `${SHOTS}/editor-search.png` });
     const count = page.getByTestId("preview-count");
     assert.equal(await count.getAttribute("aria-live"), "polite");
     await waitFor(
