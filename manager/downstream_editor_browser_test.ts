@@ -107,6 +107,15 @@ Deno.test("an admin picks, orders and previews a downstream playlist's groups in
       const nums = await page.locator("tbody .ge-num").allInnerTexts();
       return nums.join(",") === "10,11,12,13";
     }, "the preview to number from 10");
+    // And the exclusion filters: the entry that loses a channel says how many it still lists.
+    await page.getByLabel("Exclusion filters").fill("itv");
+    await previewShows(page, ["Channel 4", "Channel 5", "BBC One"]);
+    await waitFor(async () => {
+      const hints = await page.getByTestId("chosen-groups").locator(".hint").allInnerTexts();
+      return hints.join("|") === "Provider B · 2 channels|Provider A · 2 channels, 1 listed";
+    }, "the chosen groups to count what they list");
+    await page.getByLabel("Exclusion filters").fill("");
+    await previewShows(page, ["Channel 4", "Channel 5", "BBC One", "ITV"]);
     await page.getByLabel("Search groups").fill("");
     await page.screenshot({ path: `${SHOTS}/editor-desktop.png`, fullPage: true });
     await noHorizontalOverflow(page);

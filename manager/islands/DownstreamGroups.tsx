@@ -64,11 +64,13 @@ function formSettings(form: HTMLFormElement | null) {
 }
 
 /** Where a chosen entry's channels come from, and how many there are. */
-function entryHint(v: EntryView): string {
+function entryHint(v: EntryView, listed: number | undefined): string {
   const where = v.playlist ?? "Every upstream playlist";
   if (!v.known) return `${where} · no such group now`;
   if (v.channels === null) return where;
-  return `${where} · ${v.channels === 1 ? "1 channel" : `${v.channels} channels`}`;
+  const hint = `${where} · ${v.channels === 1 ? "1 channel" : `${v.channels} channels`}`;
+  // Fewer listed than it has: filters exclude some, or an entry above already lists them.
+  return listed === undefined || listed === v.channels ? hint : `${hint}, ${listed} listed`;
 }
 
 /** The group picker, the chosen groups in order, and the preview. */
@@ -79,6 +81,8 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
   const replaced = useSignal<string[]>([]);
   const q = useSignal("");
   const preview = useSignal<Preview | null>(null);
+  // The request the preview answers: its counts per entry hold only for those entries.
+  const previewOf = useSignal("");
   const previewBusy = useSignal(false);
   const previewError = useSignal<string | null>(null);
   const said = useSignal("");
@@ -96,7 +100,8 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
   const csrf = () => (form()?.elements.namedItem("_csrf") as HTMLInputElement | null)?.value ?? "";
 
   const refresh = async () => {
-    const request = JSON.stringify({ groups: entries.value, ...formSettings(form()) });
+    const groups = entries.value;
+    const request = JSON.stringify({ groups, ...formSettings(form()) });
     // A field's change event follows its input events with the same value: asked once.
     if (request === lastAsked.current) return;
     lastAsked.current = request;
@@ -113,6 +118,7 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
       if (mine !== seq.current) return;
       if (res.ok) {
         preview.value = body as Preview;
+        previewOf.value = JSON.stringify(groups);
         previewError.value = null;
       } else {
         const first = Object.values(body.issues ?? {}).flat()[0];
@@ -185,6 +191,9 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
   if (!mounted.value) return null;
   const c = choices.value;
   const list = entries.value;
+  const listed = previewOf.value === JSON.stringify(list) && preview.value
+    ? preview.value.perEntry
+    : [];
   const playlistNames = new Map((c?.playlists ?? []).map((p) => [p.id, p.name]));
   const nameOf = (e: GroupEntry) => {
     const v = describeEntry(e, c);
@@ -260,7 +269,7 @@ export function DownstreamGroups(props: DownstreamGroupsProps) {
                   <span class="ge-pos">{i + 1}</span>
                   <span class="ge-what">
                     <strong>{v.label}</strong>
-                    <span class="hint">{entryHint(v)}</span>
+                    <span class="hint">{entryHint(v, listed[i])}</span>
                   </span>
                   <span class="ge-actions">
                     <button
