@@ -309,11 +309,28 @@ export const FilterMode = z.enum(["any", "exact", "prefix", "suffix", "regex"]);
 /** How channel-name exclusion filters match. */
 export type FilterMode = z.infer<typeof FilterMode>;
 
+/** A group picked for a downstream playlist: the group of that name in one upstream playlist. */
+export const GroupPick = z.object({
+  playlistId: id,
+  name: z.string().trim().min(1).max(500),
+}).openapi("GroupPick");
+/** A group picked for a downstream playlist. */
+export type GroupPick = z.infer<typeof GroupPick>;
+
+/**
+ * One entry of a downstream playlist's groups, in output order: a pick, or a bare name (how
+ * playlists were saved before picks existed), which matches that name in every upstream playlist.
+ */
+export const GroupEntry = z.union([z.string().trim().min(1).max(500), GroupPick])
+  .openapi("GroupEntry");
+/** One entry of a downstream playlist's groups. */
+export type GroupEntry = z.infer<typeof GroupEntry>;
+
 /** Input to create or replace a downstream playlist. */
 export const DownstreamPlaylistInput = z.object({
   name: urlSegmentName(),
   proxyId: z.string().max(64).nullable().optional().default(null),
-  groups: z.array(z.string().trim().min(1).max(500)).max(5000).default([]),
+  groups: z.array(GroupEntry).max(5000).default([]),
   excludeFilters: z.array(z.string().min(1).max(500)).max(1000).default([]),
   filterMode: FilterMode.default("any"),
   numbering: z.enum(["keep", "sequential"]).default("keep"),
@@ -348,7 +365,8 @@ export const DownstreamPlaylist = z.object({
   id,
   name: z.string(),
   proxyId: z.string().nullable(),
-  groups: z.array(z.string()),
+  // Records saved before picks existed hold bare names only; both forms load.
+  groups: z.array(z.union([z.string(), z.object({ playlistId: z.string(), name: z.string() })])),
   excludeFilters: z.array(z.string()),
   filterMode: FilterMode,
   numbering: z.enum(["keep", "sequential"]),

@@ -1,7 +1,7 @@
 /**
- * Assembles a downstream playlist: the selected groups in the admin's order, only enabled
- * playlists, groups and channels, exclusion filters on the (overridden) name, overrides applied
- * and numbers given. A pure function of its inputs.
+ * Assembles a downstream playlist: the selected groups (see group_entries.ts) in the admin's
+ * order, only enabled playlists, groups and channels, exclusion filters on the (overridden)
+ * name, overrides applied and numbers given. A pure function of its inputs.
  */
 import type {
   Channel,
@@ -11,6 +11,7 @@ import type {
   GroupOverride,
   UpstreamPlaylist,
 } from "../schemas.ts";
+import { entryPositions } from "./group_entries.ts";
 
 /** One channel as it appears in a downstream playlist. */
 export interface AssembledChannel {
@@ -21,6 +22,11 @@ export interface AssembledChannel {
   tvgId: string;
   logo: string;
   override: ChannelOverride | undefined;
+  /**
+   * Index of the playlist's groups entry that placed it (the editor counts per entry); absent
+   * where a page builds one channel's view without a playlist (channel_detail.tsx).
+   */
+  entry?: number;
 }
 
 /** Everything assembly reads. */
@@ -71,10 +77,7 @@ function chno(c: Channel): number | null {
 /** Assembles the channels of a downstream playlist in output order. */
 export function assemble(input: AssemblyInput): AssembledChannel[] {
   const { playlist } = input;
-  const position = new Map<string, number>();
-  playlist.groups.forEach((g, i) => {
-    if (!position.has(g)) position.set(g, i);
-  });
+  const position = entryPositions(playlist.groups);
   const excluded = excludeTest(playlist.excludeFilters, playlist.filterMode);
   const buckets: AssembledChannel[][] = playlist.groups.map(() => []);
   for (const up of input.upstreams) {
@@ -86,8 +89,10 @@ export function assemble(input: AssemblyInput): AssembledChannel[] {
       const o = input.channelOverrides.get(c.id);
       const display = input.groupOverrides.get(group.id)?.name || group.name;
       const effective = o?.group || display;
-      // A group is selected by what the admin sees or by its upstream name.
-      const pos = position.get(effective) ?? position.get(display) ?? position.get(group.name);
+      // A group is selected by what the admin sees or by its upstream name; a picked group only
+      // in its own upstream playlist, a bare name (saved before picks) in every one.
+      const pos = position(up.id, effective) ?? position(up.id, display) ??
+        position(up.id, group.name);
       if (pos === undefined) continue;
       const name = o?.name || c.name;
       if (excluded(name)) continue;
@@ -99,6 +104,7 @@ export function assemble(input: AssemblyInput): AssembledChannel[] {
         tvgId: o?.tvgId || c.attrs["tvg-id"] || "",
         logo: o?.logo || c.attrs["tvg-logo"] || "",
         override: o,
+        entry: pos,
       });
     }
   }

@@ -183,3 +183,40 @@ Deno.test("assemble() applies channel and group overrides, and selects by either
     ["Headlines", "Headlines", "News"],
   );
 });
+
+Deno.test("assemble() matches a bare name in every upstream playlist, a pick only in its own", () => {
+  // Both "News": A's and B's. A bare name, as saved before picks existed, takes both.
+  deepEqual(run({ groups: ["News"] }).map((a) => a.name), [
+    "BBC News",
+    "CNN International",
+    "Al Jazeera",
+  ]);
+  // Picks tell them apart and order them: B's News first, then A's.
+  const picked = run({
+    groups: [{ playlistId: "B", name: "News" }, { playlistId: "A", name: "News" }],
+  });
+  deepEqual(picked.map((a) => a.name), ["Al Jazeera", "BBC News", "CNN International"]);
+  deepEqual(run({ groups: [{ playlistId: "B", name: "News" }] }).map((a) => a.name), [
+    "Al Jazeera",
+  ]);
+  // A pick of a playlist that has no such group selects nothing.
+  deepEqual(run({ groups: [{ playlistId: "B", name: "Sport" }] }), []);
+  // Mixed: the first entry that selects a group places it.
+  deepEqual(
+    run({ groups: [{ playlistId: "A", name: "Sport" }, "News", { playlistId: "B", name: "News" }] })
+      .map((a) => a.name),
+    ["Sky Sports 1", "BBC News", "CNN International", "Al Jazeera"],
+  );
+});
+
+Deno.test("assemble() selects a pick by the renamed group's name or its upstream name", () => {
+  const opts = { groupOverrides: [["gNewsA", { name: "Headlines" }]] as [string, GroupOverride][] };
+  deepEqual(
+    run({ groups: [{ playlistId: "A", name: "Headlines" }] }, opts).map((a) => a.name),
+    ["BBC News", "CNN International"],
+  );
+  deepEqual(
+    run({ groups: [{ playlistId: "A", name: "News" }] }, opts).map((a) => a.group),
+    ["Headlines", "Headlines"],
+  );
+});

@@ -3,6 +3,7 @@ import type { ManagerDeps } from "../deps.ts";
 import { requireApiAuth } from "../auth.ts";
 import { apiRouter } from "./_common.ts";
 import { channelsApi } from "./channels.ts";
+import { downstreamEditorApi } from "./downstream_editor.ts";
 import { epgsApi } from "./epgs.ts";
 import { metricsApi } from "./metrics.ts";
 import { outputsApi } from "./outputs.ts";
@@ -28,6 +29,7 @@ export function createApi(deps: ManagerDeps) {
   api.route("/", channelsApi(deps));
   api.route("/", epgsApi(deps));
   api.route("/", tokensApi(deps));
+  api.route("/", downstreamEditorApi(deps));
   api.route("/", outputsApi(deps));
   api.route("/", sessionsApi(deps));
   api.route("/", metricsApi(deps));

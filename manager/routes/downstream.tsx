@@ -1,13 +1,14 @@
 /** /admin/downstream: downstream playlists, their URLs with tokens, and what they contain. */
 import { type Context, Hono } from "hono";
-import { listGroups } from "../../common/db/groups.ts";
-import { loadGroupOverrides } from "../../common/db/overrides.ts";
 import { getProxy, listProxies } from "../../common/db/proxies.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../common/errors.ts";
 import { DownstreamPlaylistInput } from "../../common/schemas.ts";
+import { groupLines, parseGroupLines } from "../../common/output/group_entries.ts";
 import type { ManagerEnv } from "../auth.ts";
 import { Field, type FieldErrors, fieldErrors, TextArea } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
+import { DownstreamGroups } from "../islands/DownstreamGroups.tsx";
+import { Island } from "../islands/island.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { mappedDownstream } from "../services/guides.ts";
 import {
@@ -32,7 +33,7 @@ function toInput(body: Record<string, unknown>) {
   return {
     name: s("name"),
     proxyId: s("proxyId") || null,
-    groups: lines(body.groups),
+    groups: parseGroupLines(typeof body.groups === "string" ? body.groups : ""),
     excludeFilters: lines(body.excludeFilters),
     filterMode: s("filterMode") || "any",
     numbering: s("numbering") || "keep",
@@ -84,17 +85,11 @@ function Select(
 /** Routes of the downstream playlist pages. */
 export function downstreamRoutes(deps: ManagerDeps) {
   const app = new Hono<ManagerEnv>();
-  const knownGroups = async () => {
-    const overrides = await loadGroupOverrides(deps.kv);
-    const names = new Set<string>();
-    for (const g of await listGroups(deps.kv)) names.add(overrides.get(g.id)?.name || g.name);
-    return [...names].sort((a, b) => a.localeCompare(b));
-  };
   const form = async (
     c: Context<ManagerEnv>,
     opts: { id?: string; values: Values; errors?: FieldErrors; error?: string },
   ) => {
-    const [proxies, groups] = await Promise.all([listProxies(deps.kv), knownGroups()]);
+    const proxies = await listProxies(deps.kv);
     const v = opts.values;
     const errs = opts.errors ?? {};
     const filterErrors = Object.entries(errs).filter(([k]) => k.startsWith("excludeFilters"))
@@ -139,21 +134,20 @@ export function downstreamRoutes(deps: ManagerDeps) {
           </div>
         )}
         {errs.proxyId && <div class="field-error">{errs.proxyId.join(" ")}</div>}
-        <TextArea
-          label="Groups, in order"
-          name="groups"
-          value={v.groups}
-          errors={errs}
-          hint="One group name a line, from any upstream playlist; the playlist lists them in this order."
+        <Island
+          name="DownstreamGroups"
+          component={DownstreamGroups}
+          props={{ entries: parseGroupLines(v.groups ?? ""), error: errs.groups?.join(" ") }}
         />
-        <details>
-          <summary class="hint">Known groups ({groups.length})</summary>
-          <pre
-            class="copy"
-            style="max-width:36rem;overflow-wrap:anywhere"
-            data-testid="known-groups"
-          >{groups.join("\n")}</pre>
-        </details>
+        <noscript>
+          <TextArea
+            label="Groups, in order"
+            name="groups"
+            value={v.groups}
+            errors={errs}
+            hint="One group name a line, matched in every upstream playlist; the playlist lists them in this order."
+          />
+        </noscript>
         <Select
           label="Exclude channels whose name"
           name="filterMode"
@@ -389,7 +383,7 @@ export function downstreamRoutes(deps: ManagerDeps) {
       values: {
         name: p.name,
         proxyId: p.proxyId ?? "",
-        groups: p.groups.join("\n"),
+        groups: groupLines(p.groups),
         excludeFilters: p.excludeFilters.join("\n"),
         filterMode: p.filterMode,
         numbering: p.numbering,
