@@ -20,6 +20,8 @@ export interface ChannelListFixture {
   playlistId: string;
   epgId: string;
   auth: Record<string, string>;
+  /** the JSON API as the test admin */
+  call: ReturnType<typeof apiClient>;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export async function channelListFixture(
       playlistId: p.body.id,
       epgId: g.body.id,
       auth: ADMIN_AUTH,
+      call,
       async close() {
         await manager.close();
         await up.close();

@@ -156,3 +156,13 @@ function titleOf(xml: string): string {
   const m = /<title\b[^>]*>([^<]*)<\/title>/.exec(xml);
   return m ? unescapeAttr(m[1]).trim() : "";
 }
+
+/** One guide channel of a usable guide, or null when the guide or the channel is gone. */
+export async function findGuideChannel(
+  deps: ManagerDeps,
+  ref: { epgId: string; channelId: string },
+): Promise<GuideChannelView | null> {
+  const index = await guideIndex(deps);
+  const info = index.byKey.get(`${ref.epgId}\0${ref.channelId}`);
+  return info ? guideChannelView(deps, index.epgs.get(info.epgId)!, info) : null;
+}
