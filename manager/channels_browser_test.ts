@@ -9,7 +9,7 @@ import { launchChromium, logIn, waitForNotice } from "../testing/browser.ts";
 import { channelListFixture } from "../testing/channel_list_fixture.ts";
 import { waitFor } from "../testing/harness.ts";
 
-const SHOTS = "/tmp/shots";
+const SHOTS = "/tmp/shots/channels";
 
 async function hydrated(page: Page, island: string): Promise<void> {
   await page.locator(`[data-island="${island}"][data-hydrated="true"]`).waitFor();
@@ -53,7 +53,7 @@ Deno.test("an admin edits, maps and bulk-disables channels in the list", async (
     const ntv = row(page, "日テレ");
     assert.equal(await ntv.locator("td[data-col=logo] .placeholder").innerText(), "日テ");
     assert.match(await ntv.locator("td[data-col=guide]").innerText(), /No guide data/);
-    await page.screenshot({ path: `${SHOTS}/channels-desktop.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/channels-desktop.png` });
 
     // A number edited in place is saved when Enter is pressed.
     const number = page.getByLabel("Number of NHK総合");

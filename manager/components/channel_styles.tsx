@@ -10,7 +10,7 @@ table.ch-table td{vertical-align:middle}table.ch-table td[data-col=logo]{width:4
 table.ch-table input.num{width:5.5rem}table.ch-table input.name{min-width:11rem}
 table.ch-table code,.pick code{font-size:.8rem;background:#f1f4f8;padding:0 .25rem;border-radius:4px;overflow-wrap:anywhere}
 .guide-cell{display:flex;gap:.45rem;align-items:center;min-width:12rem}.guide-cell .what{flex:1;min-width:0}
-.guide-cell .what>*{display:block}.ch-table .sub{color:#5b6778;font-size:.8rem}
+.guide-cell .what>*{display:block}.guide-cell .what>.badge{display:inline-block}.ch-table .sub{color:#5b6778;font-size:.8rem}
 .edit-status{min-height:1.4rem}.edit-status .saved{color:#146c2e}
 dialog.guide-picker{width:min(42rem,calc(100vw - 1rem));max-height:calc(100vh - 2rem);border:1px solid #dde3ea;border-radius:10px;padding:1rem;color:#1d2430}
 dialog.guide-picker::backdrop{background:rgba(23,32,46,.45)}dialog.guide-picker h2{font-size:1.1rem;margin:0 0 .5rem}
@@ -22,7 +22,9 @@ details.bulk{margin:.2rem 0}details.bulk summary{cursor:pointer;color:#1f5fbf}
 .rename{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}.rename>div{flex:1 1 12rem}.rename label{margin-top:0}
 .rename label.check{font-weight:400;display:flex;gap:.3rem;align-items:center}
 ul.samples{margin:.3rem 0;padding-left:1.2rem}
-.channel-head{display:flex;gap:1rem;align-items:center}.channel-head h2{margin:0;font-size:1.2rem}
+.channel-head{display:flex;gap:1rem;align-items:flex-start}.channel-facts{flex:1;min-width:0;display:grid;gap:.5rem}
+.channel-facts p{margin:0}.channel-head dl.facts{margin-top:.4rem}
+span.label{display:block;margin:.6rem 0 .2rem}
 dl.facts.tv dt{font-weight:600}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 @media (max-width:640px){

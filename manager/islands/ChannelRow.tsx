@@ -57,7 +57,7 @@ export function ChannelRow(props: ChannelRowProps) {
           type="text"
           inputMode="numeric"
           defaultValue={r.number === null ? "" : String(r.number)}
-          placeholder={r.chno || "—"}
+          placeholder={r.chno || "#"}
           aria-label={`Number of ${r.name}`}
           onChange={number}
           onKeyDown={enter}

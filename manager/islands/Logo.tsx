@@ -2,10 +2,12 @@
 
 /** Initials of a name for the placeholder: "BBC One" → "BO", "日テレ" → "日テ". */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
+  // Tags like "[JP]" or "(HD)" say little about the channel: its words tell it apart.
+  const words = name.replace(/\[[^\]]*\]|\([^)]*\)/g, " ").split(/\s+/)
+    .map((w) => w.replace(/[^\p{L}\p{N}]/gu, "")).filter(Boolean);
   const chars = words.length > 1
     ? words.slice(0, 2).map((w) => [...w][0])
-    : [...name.trim()].slice(0, 2);
+    : [...(words[0] ?? "")].slice(0, 2);
   return chars.join("").toUpperCase();
 }
 

@@ -90,43 +90,45 @@ export function channelDetailRoutes(deps: ManagerDeps) {
       <>
         <ChannelStyles />
         <div class="card channel-head">
-          <Logo src={view.logo} name={view.name} size={64} />
-          <div>
-            <div>
-              {view.number !== null ? `Number ${view.number} · ` : ""}
-              {view.tvgId ? `tvg-id ${view.tvgId} · ` : ""}
-              {ch.enabled ? "enabled" : "disabled"}
-              {view.logo ? "" : " · no cached logo yet"}
+          <Logo src={view.logo} name={view.name} size={72} />
+          <div class="channel-facts">
+            <div class="hint">
+              {[
+                view.number !== null ? `Number ${view.number}` : "",
+                view.tvgId ? `tvg-id ${view.tvgId}` : "no tvg-id",
+                ch.enabled ? "enabled" : "disabled",
+                view.logo ? "" : "no cached logo yet",
+              ].filter(Boolean).join(" · ")}
+            </div>
+            <div data-testid="guide-match">
+              {match
+                ? (
+                  <>
+                    <div class="guide-cell">
+                      <Logo src={match.logo} name={match.name} size={28} />
+                      <span class="what">
+                        <strong>Guide data: {match.name}</strong>
+                        <span class="hint">
+                          channel "{match.channelId}" of guide "{match.epgName}", {BY[match.by]}
+                        </span>
+                      </span>
+                    </div>
+                    <dl class="facts tv">
+                      <dt>On now</dt>
+                      <dd data-testid="on-now">{programmeLine(tv?.now ?? null, tz)}</dd>
+                      <dt>Next</dt>
+                      <dd data-testid="on-next">{programmeLine(tv?.next ?? null, tz)}</dd>
+                    </dl>
+                  </>
+                )
+                : (
+                  <p>
+                    <strong>Guide data:</strong>{" "}
+                    none found. Set a tvg-id the guides know, or choose the guide channel below.
+                  </p>
+                )}
             </div>
           </div>
-        </div>
-        <div class="card" data-testid="guide-match">
-          {match
-            ? (
-              <>
-                <div class="guide-cell">
-                  <Logo src={match.logo} name={match.name} size={28} />
-                  <span class="what">
-                    <strong>Guide data: {match.name}</strong>
-                    <span class="hint">
-                      channel "{match.channelId}" of guide "{match.epgName}", {BY[match.by]}
-                    </span>
-                  </span>
-                </div>
-                <dl class="facts tv" style="margin-top:.6rem">
-                  <dt>On now</dt>
-                  <dd data-testid="on-now">{programmeLine(tv?.now ?? null, tz)}</dd>
-                  <dt>Next</dt>
-                  <dd data-testid="on-next">{programmeLine(tv?.next ?? null, tz)}</dd>
-                </dl>
-              </>
-            )
-            : (
-              <>
-                <strong>Guide data:</strong>{" "}
-                none found. Set a tvg-id the guides know, or choose the guide channel below.
-              </>
-            )}
         </div>
         <div class="card">
           <table>
