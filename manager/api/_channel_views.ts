@@ -32,6 +32,7 @@ export const ChannelViewSchema = z.object({
   groupId: z.string(),
   name: z.string(),
   importedName: z.string(),
+  url: z.string(),
   number: z.number().int().nullable(),
   chno: z.string(),
   tvgId: z.string(),

@@ -8,6 +8,7 @@ img.logo,span.logo{display:inline-block;flex:none;border-radius:6px;object-fit:c
 span.logo.placeholder{display:inline-flex;align-items:center;justify-content:center;color:#4a5566;font-weight:600;border:1px solid #dde3ea;overflow:hidden}
 table.ch-table td{vertical-align:middle}table.ch-table td[data-col=logo]{width:44px}
 table.ch-table input.num{width:5.5rem}table.ch-table input.name{min-width:11rem}
+table.ch-table .sub.url{max-width:14rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 table.ch-table code,.pick code{font-size:.8rem;background:#f1f4f8;padding:0 .25rem;border-radius:4px;overflow-wrap:anywhere}
 .guide-cell{display:flex;gap:.45rem;align-items:center;min-width:12rem}.guide-cell .what{flex:1;min-width:0}
 .guide-cell .what>*{display:block}.guide-cell .what>.badge{display:inline-block}.ch-table .sub{color:#5b6778;font-size:.8rem}

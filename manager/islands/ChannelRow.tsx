@@ -81,7 +81,10 @@ export function ChannelRow(props: ChannelRowProps) {
         </div>
         {r.blockedReason && <div class="hint">Disabled on import: {r.blockedReason}</div>}
       </td>
-      <td data-col="tvg-id" class="opt">{r.tvgId ? <code>{r.tvgId}</code> : "—"}</td>
+      <td data-col="tvg-id" class="opt">
+        {r.tvgId ? <code>{r.tvgId}</code> : "—"}
+        <div class="sub url" title={r.url}>{r.url}</div>
+      </td>
       <td data-col="guide">
         <div class="guide-cell">
           {r.guide

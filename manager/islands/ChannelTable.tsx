@@ -228,7 +228,7 @@ export function ChannelTable(props: ChannelTableProps) {
               </th>
               <th>Number</th>
               <th>Name</th>
-              <th class="opt">tvg-id</th>
+              <th class="opt">tvg-id and URL</th>
               <th>Guide</th>
               <th class="opt">Group</th>
               <th>Enabled</th>

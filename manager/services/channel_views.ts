@@ -29,6 +29,8 @@ export interface ChannelView {
   /** the name shown: the override, else the imported name */
   name: string;
   importedName: string;
+  /** the stream URL as imported */
+  url: string;
   /** the number override, or null */
   number: number | null;
   /** the imported tvg-chno, shown when there is no override */
@@ -79,6 +81,7 @@ export function channelView(
     groupId: c.groupId,
     name,
     importedName: c.name,
+    url: c.url,
     number: ov.number ?? null,
     chno: c.attrs["tvg-chno"] ?? "",
     tvgId,
