@@ -49,7 +49,7 @@ Deno.test("an admin edits, maps and bulk-disables channels in the list", async (
       await news.locator("td[data-col=guide]").innerText(),
       /News 24\s+news\.uk by tvg-id/,
     );
-    assert.equal(await news.locator("td[data-col=tvg-id]").innerText(), "news.uk");
+    assert.equal(await news.locator("td[data-col=tvg-id] code").innerText(), "news.uk");
     const ntv = row(page, "日テレ");
     assert.equal(await ntv.locator("td[data-col=logo] .placeholder").innerText(), "日テ");
     assert.match(await ntv.locator("td[data-col=guide]").innerText(), /No guide data/);
