@@ -172,6 +172,17 @@ Deno.test("the guide channel search answers an empty page before any guide is im
   try {
     const r = await apiClient(m)("GET", "/guide-channels?q=x");
     deepEqual(r.body, { items: [], cursor: null, total: 0 });
+    // The new routes are in the OpenAPI document, the edit with its If-Match header.
+    const doc = (await apiClient(m)("GET", "/openapi.json")).body;
+    ok(doc.paths["/guide-channels"].get && doc.paths["/channel-views"].get);
+    ok(doc.paths["/channels/bulk-rename"].post);
+    const patch = doc.paths["/channels/{id}/override"].patch;
+    ok(
+      patch.parameters.some((p: { name: string; in: string }) =>
+        p.name === "if-match" && p.in === "header"
+      ),
+    );
+    ok(patch.responses["409"]);
   } finally {
     await m.close();
   }
