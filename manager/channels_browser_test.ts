@@ -63,7 +63,7 @@ Deno.test("an admin edits, maps and bulk-disables channels in the list", async (
     await page.getByText("Saved the number of NHK総合").waitFor();
 
     // A guide mapping is picked from the searchable picker.
-    await page.getByRole("button", { name: "Choose guide channel for 日テレ" }).click();
+    await page.getByRole("button", { name: "Map the guide channel of 日テレ" }).click();
     const dialog = page.getByRole("dialog", { name: /Guide channel for/ });
     await dialog.waitFor();
     const search = dialog.getByLabel("Search guide channels by name or id");
@@ -143,6 +143,15 @@ Deno.test("an admin edits, maps and bulk-disables channels in the list", async (
     await page.getByTestId("guide-match").waitFor();
     assert.match(await page.getByTestId("on-next").innerText(), /Later/);
     await hydrated(page, "GuideMappingField");
+    // Saved over a change made meanwhile elsewhere: refused, and the form shows the stored one.
+    const ntvId = new URL(page.url()).pathname.split("/").pop();
+    await fx.call("PATCH", `/channels/${ntvId}/override`, { number: 7 });
+    await page.getByLabel("Display name").fill("Nippon TV");
+    await page.getByRole("button", { name: "Save overrides" }).click();
+    await page.getByRole("alert").filter({ hasText: /someone else changed/ }).waitFor();
+    assert.equal(await page.getByLabel("Channel number").inputValue(), "7");
+    assert.equal(await page.getByLabel("Display name").inputValue(), "[JP] 日テレ");
+    await hydrated(page, "GuideMappingField");
     await page.getByRole("button", { name: "Choose guide channel" }).click();
     await dialog.getByLabel("Search guide channels by name or id").fill("ＮＨＫ");
     await dialog.getByRole("button", { name: /ＮＨＫ総合/ }).click();
@@ -164,7 +173,7 @@ Deno.test("an admin edits, maps and bulk-disables channels in the list", async (
     await hydrated(page, "ChannelTable");
     await noHorizontalOverflow(page);
     await page.screenshot({ path: `${SHOTS}/channels-phone.png` });
-    await page.getByRole("button", { name: "Choose guide channel for News 24" }).click();
+    await page.getByRole("button", { name: "Change the guide channel of News 24" }).click();
     await dialog.getByRole("button", { name: /News 24/ }).waitFor();
     await noHorizontalOverflow(page);
     await page.screenshot({ path: `${SHOTS}/channels-picker-phone.png` });

@@ -107,10 +107,10 @@ export function ChannelRow(props: ChannelRowProps) {
           <button
             type="button"
             class="small secondary"
-            aria-label={`Choose guide channel for ${r.name}`}
             onClick={() => props.onPickGuide(r)}
           >
             {r.guide ? "Change" : "Map"}
+            <span class="sr">{` the guide channel of ${r.name}`}</span>
           </button>
         </div>
       </td>

@@ -8,6 +8,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { type GuideChannelView, searchGuide } from "./channel_api.ts";
 import { Logo } from "./Logo.tsx";
+import { searchTerm } from "./channel_text.ts";
 
 /** Props of the picker. */
 export interface GuidePickerProps {
@@ -23,7 +24,7 @@ export interface GuidePickerProps {
 export function GuidePicker(props: GuidePickerProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const list = useRef<HTMLUListElement>(null);
-  const q = useSignal(props.channelName);
+  const q = useSignal(searchTerm(props.channelName));
   const results = useSignal<GuideChannelView[] | null>(null);
   const total = useSignal(0);
   const error = useSignal("");

@@ -1,15 +1,5 @@
 /** A channel logo, or a placeholder with the name's first letters while there is no logo. */
-
-/** Initials of a name for the placeholder: "BBC One" → "BO", "日テレ" → "日テ". */
-export function initials(name: string): string {
-  // Tags like "[JP]" or "(HD)" say little about the channel: its words tell it apart.
-  const words = name.replace(/\[[^\]]*\]|\([^)]*\)/g, " ").split(/\s+/)
-    .map((w) => w.replace(/[^\p{L}\p{N}]/gu, "")).filter(Boolean);
-  const chars = words.length > 1
-    ? words.slice(0, 2).map((w) => [...w][0])
-    : [...(words[0] ?? "")].slice(0, 2);
-  return chars.join("").toUpperCase();
-}
+import { initials } from "./channel_text.ts";
 
 /** A logo (decorative: the name is always next to it). */
 export function Logo(props: { src: string | null; name: string; size?: number }) {

@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { getGroup } from "../../common/db/groups.ts";
 import { getUpstreamPlaylist } from "../../common/db/upstream_playlists.ts";
-import { NotFoundError } from "../../common/errors.ts";
+import { ConflictError, NotFoundError } from "../../common/errors.ts";
 import { ChannelOverride } from "../../common/schemas.ts";
 import type { ManagerEnv } from "../auth.ts";
 import { ChannelStyles } from "../components/channel_styles.tsx";
@@ -52,7 +52,7 @@ export function channelDetailRoutes(deps: ManagerDeps) {
   const show = async (
     c: Context<ManagerEnv>,
     id: string,
-    opts: { values?: Record<string, string>; errors?: FieldErrors } = {},
+    opts: { values?: Record<string, string>; errors?: FieldErrors; conflict?: string } = {},
   ) => {
     const ch = deps.index.get(id);
     if (!ch) throw new NotFoundError(`Channel ${id} was not found`);
@@ -209,7 +209,7 @@ export function channelDetailRoutes(deps: ManagerDeps) {
           </p>
         </form>
       </>,
-      { status: opts.errors ? 422 : 200 },
+      { status: opts.conflict ? 409 : opts.errors ? 422 : 200, error: opts.conflict },
     );
   };
   app.get("/:id", (c) => show(c, c.req.param("id")));
@@ -233,7 +233,16 @@ export function channelDetailRoutes(deps: ManagerDeps) {
     });
     if (!o.success) return show(c, id, { values, errors: fieldErrors(o.error) });
     // The version the form was rendered with: a save over someone else's edit is a conflict.
-    await putChannelOverride(deps, id, o.data, values.version || null);
+    try {
+      await putChannelOverride(deps, id, o.data, values.version || null);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      // The form shows what is stored now; the admin makes the change again over it.
+      return show(c, id, {
+        conflict: "Not saved: someone else changed this channel's overrides meanwhile. The form " +
+          "now shows what is stored; make your change again.",
+      });
+    }
     return redirectWithNotice(c, `/admin/channels/${id}`, { notice: "Overrides saved" });
   });
   return app;
