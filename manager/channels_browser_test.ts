@@ -61,6 +61,11 @@ Deno.test("an admin edits, maps and bulk-disables channels in the list", async (
     await number.fill("101");
     await number.press("Enter");
     await page.getByText("Saved the number of NHK総合").waitFor();
+    // Enter moved down a row, and the save did not take the focus away.
+    assert.ok(
+      await page.getByLabel("Number of NHK Eテレ").evaluate((el) => el === document.activeElement),
+      "the next row's number has the focus",
+    );
 
     // A guide mapping is picked from the searchable picker.
     await page.getByRole("button", { name: "Map the guide channel of 日テレ" }).click();

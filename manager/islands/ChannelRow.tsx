@@ -40,11 +40,16 @@ export function ChannelRow(props: ChannelRowProps) {
     const next = raw === "" || raw === r.importedName ? null : raw;
     if ((next ?? r.importedName) !== r.name) props.onEdit(r, { name: next }, "name");
   };
+  // Enter saves and moves down a row, as in a spreadsheet (leaving the field fires "change").
   const enter = (e: KeyboardEvent) => {
-    if (e.key === "Enter") {
-      e.preventDefault();
-      (e.currentTarget as HTMLInputElement).blur();
-    }
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    const input = e.currentTarget as HTMLInputElement;
+    const col = input.closest("td")?.dataset.col;
+    const below = input.closest("tr")?.nextElementSibling
+      ?.querySelector<HTMLInputElement>(`td[data-col="${col}"] input`);
+    if (below) below.focus();
+    else input.blur();
   };
   return (
     <tr data-channel-id={r.id}>
@@ -53,6 +58,9 @@ export function ChannelRow(props: ChannelRowProps) {
       </td>
       <td data-col="number">
         <input
+          // A new stored value remounts the field (defaultValue applies at mount only); the
+          // other fields of the row keep their focus and what is being typed in them.
+          key={`number:${r.number}`}
           class="num"
           type="text"
           inputMode="numeric"
@@ -65,6 +73,7 @@ export function ChannelRow(props: ChannelRowProps) {
       </td>
       <td data-col="name">
         <input
+          key={`name:${r.name}`}
           class="name"
           type="text"
           defaultValue={r.name}

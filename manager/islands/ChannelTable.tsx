@@ -238,8 +238,7 @@ export function ChannelTable(props: ChannelTableProps) {
           <tbody>
             {rows.value.map((r) => (
               <ChannelRow
-                // A new version remounts the row: its inputs show what is stored now.
-                key={`${r.id}:${r.version}`}
+                key={r.id}
                 row={r}
                 groupName={groupName.get(r.groupId) ?? ""}
                 playlistName={playlistName.get(r.playlistId) ?? ""}
