@@ -4,7 +4,7 @@
  * disable and rename over a filter, Japanese names included.
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { apiClient, startTestManager } from "../testing/harness.ts";
+import { apiClient, Client, startTestManager } from "../testing/harness.ts";
 import { channelListFixture } from "../testing/channel_list_fixture.ts";
 
 Deno.test("the guide channel search finds channels by name or id with what is on now", async () => {
@@ -185,5 +185,32 @@ Deno.test("the guide channel search answers an empty page before any guide is im
     ok(patch.responses["409"]);
   } finally {
     await m.close();
+  }
+});
+
+Deno.test("the rename form renames the filter's channels without JavaScript", async () => {
+  const fx = await channelListFixture();
+  try {
+    const admin = new Client(fx.manager.base);
+    await admin.login("admin", "correct horse battery");
+    await admin.page("/admin/channels");
+    const res = await admin.postForm("/admin/channels/rename", {
+      q: "テレ",
+      playlistId: "",
+      groupId: "",
+      enabled: "",
+      mode: "suffix",
+      text: " (JP)",
+    });
+    equal(res.status, 303);
+    equal(res.headers.get("location"), `/admin/channels?q=${encodeURIComponent("テレ")}`);
+    const { html } = await admin.page(res.headers.get("location")!);
+    ok(html.includes("Renamed 3 of 3 channels"), "the notice");
+    ok(html.includes('value="日テレ (JP)"'), "the new name in the list");
+    const bad = await admin.postForm("/admin/channels/rename", { mode: "replace", find: "" });
+    equal(bad.status, 303);
+    ok((await admin.page("/admin/channels")).html.includes("Nothing renamed: Say what to find"));
+  } finally {
+    await fx.close();
   }
 });

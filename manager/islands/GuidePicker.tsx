@@ -93,6 +93,8 @@ export function GuidePicker(props: GuidePickerProps) {
         {error.value ||
           (items === null
             ? "Searching…"
+            : items.length === 0 && !q.value.trim()
+            ? "No guide is imported yet: add one under Guides first."
             : items.length === 0
             ? "No guide channel matches. Try a shorter search."
             : `${

@@ -97,7 +97,7 @@ export function channelDetailRoutes(deps: ManagerDeps) {
                 view.number !== null ? `Number ${view.number}` : "",
                 view.tvgId ? `tvg-id ${view.tvgId}` : "no tvg-id",
                 ch.enabled ? "enabled" : "disabled",
-                view.logo ? "" : "no cached logo yet",
+                view.logo ? "" : o.logo || ch.attrs["tvg-logo"] ? "no cached logo yet" : "no logo",
               ].filter(Boolean).join(" · ")}
             </div>
             <div data-testid="guide-match">
