@@ -3,8 +3,8 @@
  * with their guide match, inline edits checked by version (409 when stale), and bulk enable,
  * disable and rename over a filter, Japanese names included.
  */
-import { deepEqual, equal, ok } from "node:assert/strict";
-import { apiClient, Client, startTestManager } from "../testing/harness.ts";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { apiClient, Client, startTestManager, waitFor } from "../testing/harness.ts";
 import { channelListFixture } from "../testing/channel_list_fixture.ts";
 
 Deno.test("the guide channel search finds channels by name or id with what is on now", async () => {
@@ -210,6 +210,29 @@ Deno.test("the rename form renames the filter's channels without JavaScript", as
     const bad = await admin.postForm("/admin/channels/rename", { mode: "replace", find: "" });
     equal(bad.status, 303);
     ok((await admin.page("/admin/channels")).html.includes("Nothing renamed: Say what to find"));
+  } finally {
+    await fx.close();
+  }
+});
+
+Deno.test("with the icon cache on, logos are shown from its copies", async () => {
+  const fx = await channelListFixture({ env: { ICON_CACHE: "true" } });
+  try {
+    const news = await waitFor(async () => {
+      const v = (await fx.call("GET", "/channel-views?q=News")).body.items[0];
+      return v.logo?.startsWith("/manager/icons/") ? v : null;
+    }, "the cached copy of the logo");
+    match(news.logo, /^\/manager\/icons\/[0-9A-Z]{26}\.svg$/);
+    const icon = await fetch(fx.manager.base + news.logo);
+    equal(icon.headers.get("content-type"), "image/svg+xml");
+    await icon.body?.cancel();
+    const ntv = (await fx.call("GET", `/channel-views?q=${encodeURIComponent("日テレ")}`)).body;
+    equal(ntv.items[0].logo, null, "no logo: the page shows a placeholder");
+    const guide = await waitFor(async () => {
+      const g = (await fx.call("GET", "/guide-channels?q=news.uk")).body.items[0];
+      return g.logo?.startsWith("/manager/icons/") ? g : null;
+    }, "the guide channel's cached logo");
+    equal(guide.logo, news.logo, "one copy per source URL");
   } finally {
     await fx.close();
   }

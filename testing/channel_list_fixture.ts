@@ -69,7 +69,7 @@ function logo(color: string): string {
 
 /** Starts the manager and the upstream, imports the playlist and the guide. */
 export async function channelListFixture(
-  opts: { extraChannels?: number } = {},
+  opts: { extraChannels?: number; env?: Record<string, string> } = {},
 ): Promise<ChannelListFixture> {
   const now = Date.now();
   let base = "";
@@ -84,7 +84,7 @@ export async function channelListFixture(
     return new Response(playlist(base, opts.extraChannels ?? 0));
   });
   base = up.url;
-  const manager = await startTestManager();
+  const manager = await startTestManager(opts.env);
   const call = apiClient(manager);
   try {
     const p = await call("POST", "/upstream-playlists", { name: "TV", url: `${base}/tv.m3u` });
