@@ -128,6 +128,7 @@ Deno.test("an admin edits, maps and bulk-disables channels in the list", async (
       await preview.innerText(),
       /3 of 3 channels would be renamed[\s\S]*EX → \[JP\] EX/,
     );
+    await page.screenshot({ path: `${SHOTS}/channels-rename-desktop.png` });
     await page.getByRole("button", { name: "Rename", exact: true }).click();
     await waitForNotice(page, "Renamed 3 of 3 channels");
 

@@ -102,7 +102,10 @@ export async function patchChannelOverride(
       `Channel "${c.name}" was changed by someone else meanwhile; reload and try again`,
     );
   }
-  await setChannelOverrides(deps.kv, [[id, merged(current.value, patch), current.version]]);
+  const next = merged(current.value, patch);
+  // Nothing to change: no commit, so the caches that follow the overrides are not thrown away.
+  if (JSON.stringify(next) === JSON.stringify(current.value)) return;
+  await setChannelOverrides(deps.kv, [[id, next, current.version]]);
 }
 
 /** The rewrite of one name that a bulk rename makes. */
