@@ -200,7 +200,7 @@ export function channelsApi(deps: ManagerDeps) {
     }),
     async (c) => {
       const { rename, dryRun, ...filter } = c.req.valid("json");
-      return c.json(await bulkRename(deps, filter, rename, { dryRun }), 200);
+      return c.json(await bulkRename(deps, filter, { rename, dryRun }), 200);
     },
   );
   app.openapi(
@@ -222,7 +222,10 @@ export function channelsApi(deps: ManagerDeps) {
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      await patchChannelOverride(deps, id, c.req.valid("json"), ifMatch(c.req.header("if-match")));
+      await patchChannelOverride(deps, id, {
+        patch: c.req.valid("json"),
+        expectVersion: ifMatch(c.req.header("if-match")),
+      });
       const o = await getChannelOverride(deps, id);
       const etag = etagOf(o.version);
       if (etag) c.header("etag", etag);

@@ -101,7 +101,7 @@ export function ChannelTable(props: ChannelTableProps) {
     );
   const replace = (v: ChannelView) => rows.value = rows.value.map((r) => r.id === v.id ? v : r);
   const edit = async (row: ChannelView, patch: OverridePatch, what: string) => {
-    const res = await saveOverride(row, patch, props.csrf);
+    const res = await saveOverride(row, { patch, csrf: props.csrf });
     if (res.ok) {
       replace(res.view);
       message.value = { kind: "saved", text: `Saved the ${what} of ${res.view.name}` };

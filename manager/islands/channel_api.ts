@@ -36,8 +36,7 @@ export async function fetchView(id: string): Promise<ChannelView | null> {
  */
 export async function saveOverride(
   row: ChannelView,
-  patch: OverridePatch,
-  csrf: string,
+  { patch, csrf }: { patch: OverridePatch; csrf: string },
 ): Promise<EditResult> {
   const res = await fetch(`/api/v1/channels/${row.id}/override`, {
     method: "PATCH",

@@ -76,7 +76,7 @@ export function channelDetailRoutes(deps: ManagerDeps) {
     const [tv, mapped] = await Promise.all([
       match
         ? getEpg(deps.kv, match.epgId).then((epg) =>
-          nowNext(deps, epg, match.channelId, Date.now())
+          nowNext(deps, { epg, channelId: match.channelId, at: Date.now() })
         )
         : null,
       v.epgId && v.epgChannelId

@@ -105,7 +105,7 @@ export function channelRoutes(deps: ManagerDeps) {
       const why = Object.values(fieldErrors(rename.error)).flat().join(" ");
       return redirectWithNotice(c, backTo(f), { notice: `Nothing renamed: ${why}` });
     }
-    const r = await bulkRename(deps, toFilter(f), rename.data);
+    const r = await bulkRename(deps, toFilter(f), { rename: rename.data });
     return redirectWithNotice(c, backTo(f), {
       notice: `Renamed ${r.changed} of ${r.matched} channels`,
     });

@@ -82,8 +82,7 @@ function merged(current: ChannelOverride, patch: ChannelOverridePatch): ChannelO
 export async function patchChannelOverride(
   deps: ManagerDeps,
   id: string,
-  patch: ChannelOverridePatch,
-  expectVersion?: string | null,
+  { patch, expectVersion }: { patch: ChannelOverridePatch; expectVersion?: string | null },
 ): Promise<void> {
   const c = deps.index.get(id);
   if (!c) throw new NotFoundError(`Channel ${id} was not found`);
@@ -133,9 +132,9 @@ export function renamer(r: BulkRename): (name: string) => string {
 export async function bulkRename(
   deps: ManagerDeps,
   filter: ChannelFilter,
-  rename: BulkRename,
-  opts: { dryRun?: boolean; samples?: number } = {},
+  opts: { rename: BulkRename; dryRun?: boolean; samples?: number },
 ): Promise<BulkRenameResult> {
+  const { rename } = opts;
   const channels = [...deps.index.matching(filter)];
   const current = await readChannelOverrides(deps.kv, channels.map((c) => c.id));
   const rewrite = renamer(rename);

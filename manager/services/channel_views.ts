@@ -59,9 +59,11 @@ export interface ChannelViewPage {
 /** One channel's view from its override and the guide index. */
 export function channelView(
   deps: ManagerDeps,
-  c: Channel,
-  o: { value: ChannelOverride; version: string | null },
-  guides: GuideIndex,
+  { channel: c, override: o, guides }: {
+    channel: Channel;
+    override: { value: ChannelOverride; version: string | null };
+    guides: GuideIndex;
+  },
 ): ChannelView {
   const ov = o.value;
   const name = ov.name || c.name;
@@ -111,7 +113,9 @@ export async function channelViews(deps: ManagerDeps, channels: Channel[]): Prom
     readChannelOverrides(deps.kv, channels.map((c) => c.id)),
     guideIndex(deps),
   ]);
-  return channels.map((c) => channelView(deps, c, overrides.get(c.id)!, guides));
+  return channels.map((channel) =>
+    channelView(deps, { channel, override: overrides.get(channel.id)!, guides })
+  );
 }
 
 /** One page of the index, as views: only the page's overrides are read. */

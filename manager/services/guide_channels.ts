@@ -85,7 +85,8 @@ export async function searchGuideChannels(
   const items = await Promise.all(
     found.slice(offset, offset + limit).map(async ({ c }) => {
       const epg = index.epgs.get(c.epgId)!;
-      return { ...guideChannelView(deps, epg, c), now: (await nowNext(deps, epg, c.id, at)).now };
+      const { now } = await nowNext(deps, { epg, channelId: c.id, at });
+      return { ...guideChannelView(deps, { epg, channel: c }), now };
     }),
   );
   const end = offset + items.length;
@@ -95,8 +96,7 @@ export async function searchGuideChannels(
 /** A guide channel without its programmes. */
 export function guideChannelView(
   deps: ManagerDeps,
-  epg: Epg,
-  c: EpgChannelInfo,
+  { epg, channel: c }: { epg: Epg; channel: EpgChannelInfo },
 ): GuideChannelView {
   return {
     epgId: epg.id,
@@ -112,9 +112,7 @@ export function guideChannelView(
 /** The programme on at `at` and the one after it, from the guide's stored programmes. */
 export async function nowNext(
   deps: Pick<ManagerDeps, "kv">,
-  epg: Epg,
-  channelId: string,
-  at: number,
+  { epg, channelId, at }: { epg: Epg; channelId: string; at: number },
 ): Promise<{ now: ProgrammeView | null; next: ProgrammeView | null }> {
   const today = Math.floor(at / DAY_MS);
   // A programme on now started today or (running past midnight) the day before; the next one
@@ -164,5 +162,5 @@ export async function findGuideChannel(
 ): Promise<GuideChannelView | null> {
   const index = await guideIndex(deps);
   const info = index.byKey.get(`${ref.epgId}\0${ref.channelId}`);
-  return info ? guideChannelView(deps, index.epgs.get(info.epgId)!, info) : null;
+  return info ? guideChannelView(deps, { epg: index.epgs.get(info.epgId)!, channel: info }) : null;
 }
