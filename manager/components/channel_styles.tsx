@@ -11,7 +11,7 @@ table.ch-table input.num{width:5.5rem}table.ch-table input.name{min-width:11rem}
 table.ch-table .sub.url{max-width:14rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 table.ch-table code,.pick code{font-size:.8rem;background:#f1f4f8;padding:0 .25rem;border-radius:4px;overflow-wrap:anywhere}
 .guide-cell{display:flex;gap:.45rem;align-items:center;min-width:12rem}.guide-cell .what{flex:1;min-width:0}
-.guide-cell .what>*{display:block}.guide-cell .what>.badge{display:inline-block}.ch-table .sub{color:#5b6778;font-size:.8rem}
+.guide-cell .what>*{display:block}.guide-cell .what>.badge{display:inline-block}.badge.nodata{background:#fdf1e7;color:#8a3b00}.ch-table .sub{color:#5b6778;font-size:.8rem}
 .edit-status{min-height:1.4rem}.edit-status .saved{color:#146c2e}
 dialog.guide-picker{width:min(42rem,calc(100vw - 1rem));max-height:calc(100vh - 2rem);border:1px solid #dde3ea;border-radius:10px;padding:1rem;color:#1d2430}
 dialog.guide-picker::backdrop{background:rgba(23,32,46,.45)}dialog.guide-picker h2{font-size:1.1rem;margin:0 0 .5rem}

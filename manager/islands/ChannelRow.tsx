@@ -110,7 +110,7 @@ export function ChannelRow(props: ChannelRowProps) {
             )
             : (
               <span class="what">
-                <span class="badge off">No guide data</span>
+                <span class="badge nodata">No guide data</span>
               </span>
             )}
           <button

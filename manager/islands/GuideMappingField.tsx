@@ -37,7 +37,12 @@ export function GuideMappingField(props: GuideMappingFieldProps) {
       </span>
       <input type="hidden" name="epgId" value={m?.epgId ?? ""} />
       <input type="hidden" name="epgChannelId" value={m?.channelId ?? ""} />
-      <div class="guide-cell" aria-labelledby="mapping-label" data-testid="guide-mapping">
+      <div
+        class="guide-cell"
+        role="group"
+        aria-labelledby="mapping-label"
+        data-testid="guide-mapping"
+      >
         {m
           ? (
             <>
