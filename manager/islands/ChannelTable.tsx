@@ -72,10 +72,14 @@ export function ChannelTable(props: ChannelTableProps) {
     const p = new URLSearchParams(query(f, 0));
     p.set("limit", String(props.limit));
     if (off) p.set("cursor", String(off));
-    const res = await fetch(`/api/v1/channel-views?${p}`, { credentials: "same-origin" });
+    const res = await fetch(`/api/v1/channel-views?${p}`, { credentials: "same-origin" })
+      .catch(() => null);
     if (mine !== seq.current) return;
     busy.value = false;
-    if (!res.ok) return;
+    if (!res?.ok) {
+      message.value = { kind: "error", text: "Cannot load the channels: try again" };
+      return;
+    }
     const body = await res.json();
     rows.value = body.items;
     total.value = body.total;
@@ -122,9 +126,10 @@ export function ChannelTable(props: ChannelTableProps) {
       credentials: "same-origin",
       headers: { "content-type": "application/json", "x-csrf-token": props.csrf },
       body: JSON.stringify({ [field]: !row[field] }),
-    });
-    if (!res.ok) {
-      message.value = { kind: "error", text: `Not saved: the server answered ${res.status}` };
+    }).catch(() => null);
+    if (!res?.ok) {
+      const why = res ? `the server answered ${res.status}` : "the manager did not answer";
+      message.value = { kind: "error", text: `Not saved: ${why}` };
       return;
     }
     const c = await res.json();

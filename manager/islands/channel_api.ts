@@ -26,8 +26,9 @@ async function errorOf(res: Response): Promise<string> {
 
 /** Reads one channel as the list shows it. */
 export async function fetchView(id: string): Promise<ChannelView | null> {
-  const res = await fetch(`/api/v1/channel-views/${id}`, { credentials: "same-origin" });
-  return res.ok ? await res.json() : null;
+  const res = await fetch(`/api/v1/channel-views/${id}`, { credentials: "same-origin" })
+    .catch(() => null);
+  return res?.ok ? await res.json() : null;
 }
 
 /**
@@ -38,16 +39,22 @@ export async function saveOverride(
   row: ChannelView,
   { patch, csrf }: { patch: OverridePatch; csrf: string },
 ): Promise<EditResult> {
-  const res = await fetch(`/api/v1/channels/${row.id}/override`, {
-    method: "PATCH",
-    credentials: "same-origin",
-    headers: {
-      "content-type": "application/json",
-      "x-csrf-token": csrf,
-      "if-match": `"${row.version ?? ""}"`,
-    },
-    body: JSON.stringify(patch),
-  });
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1/channels/${row.id}/override`, {
+      method: "PATCH",
+      credentials: "same-origin",
+      headers: {
+        "content-type": "application/json",
+        "x-csrf-token": csrf,
+        "if-match": `"${row.version ?? ""}"`,
+      },
+      body: JSON.stringify(patch),
+    });
+  } catch {
+    // Offline or the manager restarting: nothing was saved, and the row stays as typed.
+    return { ok: false, conflict: false, message: "the manager did not answer", view: null };
+  }
   if (res.ok) {
     await res.body?.cancel();
     const view = await fetchView(row.id);
