@@ -73,6 +73,12 @@ Deno.test("an inline edit names the version it read and a stale one answers 409"
     const b = await edit({ name: "NTV" }, v1);
     equal(b.status, 200);
     deepEqual(await b.json(), { number: 4, name: "NTV" });
+    // The search finds a channel by the name the admin gave it, in the list and the raw API.
+    deepEqual(
+      (await call("GET", "/channel-views?q=ntv")).body.items.map((c: { id: string }) => c.id),
+      [ntv.id],
+    );
+    equal((await call("GET", "/channels?q=ntv")).body.total, 1);
 
     // A mapping must name a guide channel that exists; a picked one is the match.
     const v2 = (await call("GET", `/channel-views/${ntv.id}`)).body.version;
@@ -139,6 +145,11 @@ Deno.test("bulk disable and rename act on every channel of a filter, Japanese na
       rename: { mode: "prefix", text: "[JP] " },
     });
     equal(again.body.changed, 0, "a prefix is not added twice");
+    // The new names are searched too, and a bulk action on them acts on the same channels.
+    equal((await call("GET", `/channel-views?q=${encodeURIComponent("[jp]")}`)).body.total, 3);
+    const on = await call("POST", "/channels/bulk", { q: "[JP]", set: { enabled: true } });
+    equal(on.body.updated, 3);
+    equal((await call("POST", "/channels/bulk", { q, set: { enabled: false } })).body.updated, 3);
     const replaced = await call("POST", "/channels/bulk-rename", {
       q,
       rename: { mode: "replace", find: "^\\[JP\\] (.+)テレ$", replace: "$1TV", regex: true },

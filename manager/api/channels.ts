@@ -16,6 +16,7 @@ import {
   ChannelOverridePatch,
   patchChannelOverride,
 } from "../services/channel_edits.ts";
+import { channelPage } from "../services/channel_search.ts";
 import { channelViewById, channelViewPage } from "../services/channel_views.ts";
 import { searchGuideChannels } from "../services/guide_channels.ts";
 import { getChannelOverride } from "../services/overrides.ts";
@@ -122,9 +123,9 @@ export function channelsApi(deps: ManagerDeps) {
       request: { query: ChannelQuery },
       responses: { 200: json(ChannelList, "One page of matching channels"), ...errors },
     }),
-    (c) => {
+    async (c) => {
       const q = c.req.valid("query");
-      const page = deps.index.page(q, offsetOf(q.cursor), q.limit);
+      const page = await channelPage(deps, q, { offset: offsetOf(q.cursor), limit: q.limit });
       return c.json({
         items: page.items,
         cursor: page.nextOffset === null ? null : String(page.nextOffset),

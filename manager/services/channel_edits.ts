@@ -9,6 +9,7 @@ import { readChannelOverrides, setChannelOverrides } from "../../common/db/overr
 import { ConflictError, NotFoundError, ValidationError } from "../../common/errors.ts";
 import type { ChannelOverride } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
+import { matchingChannels } from "./channel_search.ts";
 import { guideIndex } from "./guides.ts";
 
 const text = (max: number) => z.string().trim().max(max).nullable().optional();
@@ -135,7 +136,7 @@ export async function bulkRename(
   opts: { rename: BulkRename; dryRun?: boolean; samples?: number },
 ): Promise<BulkRenameResult> {
   const { rename } = opts;
-  const channels = [...deps.index.matching(filter)];
+  const channels = [...await matchingChannels(deps, filter)];
   const current = await readChannelOverrides(deps.kv, channels.map((c) => c.id));
   const rewrite = renamer(rename);
   const writes: [string, ChannelOverride, string | null][] = [];

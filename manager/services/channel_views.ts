@@ -8,6 +8,7 @@ import { NotFoundError } from "../../common/errors.ts";
 import type { Channel, ChannelOverride } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
 import { type GuideIndex, type GuideMatch, matchGuide } from "../output/guide_map.ts";
+import { channelPage } from "./channel_search.ts";
 import { logoUrl } from "./guide_channels.ts";
 import { guideIndex } from "./guides.ts";
 
@@ -124,7 +125,7 @@ export async function channelViewPage(
   filter: ChannelFilter,
   opts: { offset: number; limit: number },
 ): Promise<ChannelViewPage> {
-  const page = deps.index.page(filter, opts.offset, opts.limit);
+  const page = await channelPage(deps, filter, opts);
   return {
     items: await channelViews(deps, page.items),
     total: page.total,

@@ -5,6 +5,7 @@ import { NotFoundError } from "../../common/errors.ts";
 import type { Channel, ChannelPatch, Group } from "../../common/schemas.ts";
 import type { ChannelFilter } from "../../common/db/channel_index.ts";
 import type { ManagerDeps } from "../deps.ts";
+import { matchingChannels } from "./channel_search.ts";
 
 /** A group with its channel counts. */
 export type GroupView = Group & { channelCount: number; enabledCount: number };
@@ -55,7 +56,7 @@ export async function bulkSetEnabled(
   enabled: boolean,
 ): Promise<number> {
   const byPlaylist = new Map<string, Channel[]>();
-  for (const c of deps.index.matching(filter)) {
+  for (const c of await matchingChannels(deps, filter)) {
     if (c.enabled === enabled) continue;
     const list = byPlaylist.get(c.playlistId) ?? [];
     list.push(c);
