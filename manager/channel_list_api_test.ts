@@ -105,6 +105,11 @@ Deno.test("bulk disable and rename act on every channel of a filter, Japanese na
   const fx = await channelListFixture();
   try {
     const call = apiClient(fx.manager);
+    // Channels with and without guide data, matched the way the outputs match them.
+    equal((await call("GET", "/channel-views?guide=some")).body.total, 2);
+    const none = await call("POST", "/channels/bulk", { guide: "none", set: { enabled: false } });
+    equal(none.body.updated, 3);
+    equal((await call("POST", "/channels/bulk", { set: { enabled: true } })).body.updated, 3);
     const q = "テレ";
     const matching = await call("GET", `/channel-views?q=${encodeURIComponent(q)}`);
     deepEqual(

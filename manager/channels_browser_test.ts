@@ -107,6 +107,16 @@ Deno.test("an admin edits, maps and bulk-disables channels in the list", async (
     await page.getByRole("alert").filter({ hasText: /changed by someone else/ }).waitFor();
     assert.equal(await page.getByLabel("Name of テレビ朝日").inputValue(), "EX");
 
+    // Only the channels without guide data: 日テレ is mapped now, the 60 others and 2 are not.
+    await page.getByRole("combobox", { name: "Guide data" }).selectOption("none");
+    await page.waitForURL(/guide=none/);
+    await waitFor(
+      async () => (await count.innerText()).trim() === "1–50 of 62 channels",
+      "the channels without guide data",
+    );
+    await page.getByRole("combobox", { name: "Guide data" }).selectOption("");
+    await waitFor(async () => (await count.innerText()).trim() === "1–50 of 65 channels", "all");
+
     // Bulk-disable the channels of a search.
     await page.getByRole("searchbox", { name: "Search" }).pressSequentially("テレ", { delay: 30 });
     await waitFor(

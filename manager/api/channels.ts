@@ -41,12 +41,17 @@ const ChannelList = z.object({
   total: z.number().int(),
 }).openapi("ChannelList");
 const PlaylistFilter = z.object({ playlistId: z.string().max(64).optional() });
+const GuideFilter = z.enum(["none", "some"]).optional().openapi({
+  description: "none: only channels without guide data; some: only channels with guide data",
+});
 const BulkFilter = z.object({
   playlistId: z.string().max(64).optional(),
   groupId: z.string().max(64).optional(),
   enabled: z.boolean().optional(),
   q: z.string().max(200).optional(),
+  guide: GuideFilter,
 });
+const ListQuery = ChannelQuery.extend({ guide: GuideFilter });
 const BulkInput = BulkFilter.extend({
   set: z.object({ enabled: z.boolean() }),
 }).openapi("ChannelBulkInput");
@@ -120,7 +125,7 @@ export function channelsApi(deps: ManagerDeps) {
       method: "get",
       path: "/channels",
       tags: ["Channels"],
-      request: { query: ChannelQuery },
+      request: { query: ListQuery },
       responses: { 200: json(ChannelList, "One page of matching channels"), ...errors },
     }),
     async (c) => {
@@ -240,7 +245,7 @@ export function channelsApi(deps: ManagerDeps) {
       tags: ["Channels"],
       description: "Channels as the admin sees them: overrides applied, logo, guide match, " +
         "and the version an edit sends as If-Match.",
-      request: { query: ChannelQuery },
+      request: { query: ListQuery },
       responses: { 200: json(ChannelViewList, "One page of matching channels"), ...errors },
     }),
     async (c) => {

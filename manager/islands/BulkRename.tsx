@@ -44,6 +44,7 @@ export function BulkRename(props: BulkRenameProps) {
         groupId: f.groupId || undefined,
         enabled: f.enabled === "" ? undefined : f.enabled === "true",
         q: f.q || undefined,
+        guide: f.guide || undefined,
         rename,
         dryRun: true,
       }),
@@ -73,6 +74,7 @@ export function BulkRename(props: BulkRenameProps) {
         <input type="hidden" name="playlistId" value={f.playlistId} />
         <input type="hidden" name="groupId" value={f.groupId} />
         <input type="hidden" name="enabled" value={f.enabled} />
+        <input type="hidden" name="guide" value={f.guide} />
         <div class="rename">
           <div>
             <label for="rename-mode">How</label>

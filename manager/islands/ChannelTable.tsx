@@ -20,6 +20,8 @@ export interface FilterView {
   groupId: string;
   enabled: string;
   q: string;
+  /** "" any, "none" without guide data, "some" with it */
+  guide: string;
 }
 
 /** Props rendered by the server. */
@@ -46,6 +48,7 @@ function query(f: FilterView, offset: number): string {
   if (f.groupId) p.set("groupId", f.groupId);
   if (f.enabled) p.set("enabled", f.enabled);
   if (f.q) p.set("q", f.q);
+  if (f.guide) p.set("guide", f.guide);
   if (offset) p.set("offset", String(offset));
   return p.toString();
 }
@@ -187,6 +190,16 @@ export function ChannelTable(props: ChannelTableProps) {
           <option value="true">Enabled only</option>
           <option value="false">Disabled only</option>
         </select>
+        <select
+          name="guide"
+          aria-label="Guide data"
+          value={f.guide}
+          onChange={(e) => change({ guide: e.currentTarget.value })}
+        >
+          <option value="">With and without guide data</option>
+          <option value="none">Without guide data</option>
+          <option value="some">With guide data</option>
+        </select>
         <noscript>
           <button type="submit">Filter</button>
         </noscript>
@@ -202,6 +215,7 @@ export function ChannelTable(props: ChannelTableProps) {
           <input type="hidden" name="playlistId" value={f.playlistId} />
           <input type="hidden" name="groupId" value={f.groupId} />
           <input type="hidden" name="enabled" value={f.enabled} />
+          <input type="hidden" name="guide" value={f.guide} />
           <button class="small secondary" name="action" value="enable" type="submit">
             Enable all {total.value} matching
           </button>{" "}

@@ -21,6 +21,7 @@ const FilterForm = z.object({
   groupId: z.string().max(64).optional().default(""),
   enabled: z.enum(["", "true", "false"]).optional().catch("").default(""),
   q: z.string().max(200).optional().default(""),
+  guide: z.enum(["", "none", "some"]).optional().catch("").default(""),
 });
 
 /** The rename form's fields; BulkRename checks what they make. */
@@ -42,6 +43,7 @@ function toFilter(f: z.infer<typeof FilterForm>) {
     groupId: f.groupId || undefined,
     enabled: f.enabled === "" ? undefined : f.enabled === "true",
     q: f.q || undefined,
+    guide: f.guide || undefined,
   };
 }
 

@@ -4,12 +4,11 @@
  * read, so an edit made meanwhile by someone else is a ConflictError, never overwritten.
  */
 import { z } from "@hono/zod-openapi";
-import type { ChannelFilter } from "../../common/db/channel_index.ts";
 import { readChannelOverrides, setChannelOverrides } from "../../common/db/overrides.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../common/errors.ts";
 import type { ChannelOverride } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
-import { matchingChannels } from "./channel_search.ts";
+import { type ChannelListFilter, matchingChannels } from "./channel_search.ts";
 import { guideIndex } from "./guides.ts";
 
 const text = (max: number) => z.string().trim().max(max).nullable().optional();
@@ -132,7 +131,7 @@ export function renamer(r: BulkRename): (name: string) => string {
  */
 export async function bulkRename(
   deps: ManagerDeps,
-  filter: ChannelFilter,
+  filter: ChannelListFilter,
   opts: { rename: BulkRename; dryRun?: boolean; samples?: number },
 ): Promise<BulkRenameResult> {
   const { rename } = opts;

@@ -1,69 +1,95 @@
 /**
  * The channel filter as an admin means it: the query matches what the index searches (imported
  * name, tvg-id, tvg-name, group, URL) and also the names the admin gave channels, so a channel
- * renamed "NTV" is found by "NTV". The list, its paging and every bulk action share it, so
+ * renamed "NTV" is found by "NTV"; and it can keep only channels with or without guide data,
+ * matched the way the outputs match them. The list, its paging and every bulk action share it, so
  * "Disable all N matching" acts on exactly the N shown.
  */
 import type { ChannelFilter, ChannelPage } from "../../common/db/channel_index.ts";
 import { loadChannelOverrides } from "../../common/db/overrides.ts";
 import type { ChangeFeed } from "../../common/kv/change_feed.ts";
-import type { Channel } from "../../common/schemas.ts";
+import type { Channel, ChannelOverride } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
+import { matchGuide } from "../output/guide_map.ts";
+import { guideIndex } from "./guides.ts";
 
 /**
- * The admin's channel names by channel id, kept while the change feed's "overrides" topic stays
- * where it was when they were read (requests sync the feed first, so they see every rename).
+ * Every channel override by channel id, kept while the change feed's "overrides" topic stays
+ * where it was when they were read (requests sync the feed first, so they see every edit).
  */
-class RenamedChannels {
+class OverrideCache {
   #kv: Deno.Kv;
   #feed: ChangeFeed;
-  #cached: { stamp: string | null; names: Promise<Map<string, string>> } | null = null;
+  #cached: { stamp: string | null; all: Promise<Map<string, ChannelOverride>> } | null = null;
 
   constructor(kv: Deno.Kv, feed: ChangeFeed) {
     this.#kv = kv;
     this.#feed = feed;
   }
 
-  get(): Promise<Map<string, string>> {
+  get(): Promise<Map<string, ChannelOverride>> {
     const stamp = this.#feed.stamps.overrides;
     if (this.#cached?.stamp !== stamp) {
-      const names = this.#load();
-      this.#cached = { stamp, names };
-      // A failed read is not kept: the next search reads again.
-      names.catch(() => {
-        if (this.#cached?.names === names) this.#cached = null;
+      const all = loadChannelOverrides(this.#kv);
+      this.#cached = { stamp, all };
+      // A failed read is not kept: the next search reads again (its caller sees the error).
+      all.catch(() => {
+        if (this.#cached?.all === all) this.#cached = null;
       });
     }
-    return this.#cached.names;
-  }
-
-  async #load(): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for (const [id, o] of await loadChannelOverrides(this.#kv)) if (o.name) out.set(id, o.name);
-    return out;
+    return this.#cached.all;
   }
 }
 
 /** One per change feed, that is per manager: it lives and goes with the feed it follows. */
-const caches = new WeakMap<ChangeFeed, RenamedChannels>();
+const caches = new WeakMap<ChangeFeed, OverrideCache>();
 
-function renamedChannels(deps: ManagerDeps): Promise<Map<string, string>> {
+function overrides(deps: ManagerDeps): Promise<Map<string, ChannelOverride>> {
   let cache = caches.get(deps.feed);
-  if (!cache) caches.set(deps.feed, cache = new RenamedChannels(deps.kv, deps.feed));
+  if (!cache) caches.set(deps.feed, cache = new OverrideCache(deps.kv, deps.feed));
   return cache.get();
+}
+
+/** The list's filter: the index's, and whether a channel has guide data. */
+export interface ChannelListFilter extends ChannelFilter {
+  /** "none": only channels no guide covers; "some": only channels with guide data */
+  guide?: "none" | "some";
 }
 
 /** Every channel matching the filter, in list order, the admin's names searched too. */
 export async function matchingChannels(
   deps: ManagerDeps,
-  filter: ChannelFilter,
+  filter: ChannelListFilter,
 ): Promise<Iterable<Channel>> {
+  const { guide, ...rest } = filter;
+  const found = await byText(deps, rest);
+  if (!guide) return found;
+  const [all, index] = await Promise.all([overrides(deps), guideIndex(deps)]);
+  const want = guide === "some";
+  return (function* () {
+    for (const c of found) {
+      const o = all.get(c.id);
+      const m = matchGuide(index, {
+        channel: c,
+        name: o?.name || c.name,
+        group: "",
+        number: null,
+        tvgId: o?.tvgId || c.attrs["tvg-id"] || "",
+        logo: "",
+        override: o,
+      });
+      if ((m !== null) === want) yield c;
+    }
+  })();
+}
+
+async function byText(deps: ManagerDeps, filter: ChannelFilter): Promise<Iterable<Channel>> {
   const q = filter.q?.trim() ?? "";
   if (!q) return deps.index.matching(filter);
   // The index's own rule: the query as literal text, case ignored.
   const re = new RegExp(q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
   const renamed = new Set<string>();
-  for (const [id, name] of await renamedChannels(deps)) if (re.test(name)) renamed.add(id);
+  for (const [id, o] of await overrides(deps)) if (o.name && re.test(o.name)) renamed.add(id);
   if (!renamed.size) return deps.index.matching(filter);
   const found = new Set<string>();
   for (const c of deps.index.matching(filter)) found.add(c.id);
@@ -77,7 +103,7 @@ export async function matchingChannels(
 /** One page of matching channels plus the total count. */
 export async function channelPage(
   deps: ManagerDeps,
-  filter: ChannelFilter,
+  filter: ChannelListFilter,
   opts: { offset: number; limit: number },
 ): Promise<ChannelPage> {
   const items: Channel[] = [];

@@ -3,12 +3,11 @@
  * icon cache, the guide channel each maps to, and the override's version an inline edit names.
  */
 import { readChannelOverrides } from "../../common/db/overrides.ts";
-import type { ChannelFilter } from "../../common/db/channel_index.ts";
 import { NotFoundError } from "../../common/errors.ts";
 import type { Channel, ChannelOverride } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
 import { type GuideIndex, type GuideMatch, matchGuide } from "../output/guide_map.ts";
-import { channelPage } from "./channel_search.ts";
+import { type ChannelListFilter, channelPage } from "./channel_search.ts";
 import { logoUrl } from "./guide_channels.ts";
 import { guideIndex } from "./guides.ts";
 
@@ -122,7 +121,7 @@ export async function channelViews(deps: ManagerDeps, channels: Channel[]): Prom
 /** One page of the index, as views: only the page's overrides are read. */
 export async function channelViewPage(
   deps: ManagerDeps,
-  filter: ChannelFilter,
+  filter: ChannelListFilter,
   opts: { offset: number; limit: number },
 ): Promise<ChannelViewPage> {
   const page = await channelPage(deps, filter, opts);

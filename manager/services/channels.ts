@@ -3,9 +3,8 @@ import { bulkPatchChannels, patchChannels } from "../../common/db/channels.ts";
 import { findGroupById, listGroups, patchGroup } from "../../common/db/groups.ts";
 import { NotFoundError } from "../../common/errors.ts";
 import type { Channel, ChannelPatch, Group } from "../../common/schemas.ts";
-import type { ChannelFilter } from "../../common/db/channel_index.ts";
 import type { ManagerDeps } from "../deps.ts";
-import { matchingChannels } from "./channel_search.ts";
+import { type ChannelListFilter, matchingChannels } from "./channel_search.ts";
 
 /** A group with its channel counts. */
 export type GroupView = Group & { channelCount: number; enabledCount: number };
@@ -52,7 +51,7 @@ export async function patchChannel(
 /** Enables or disables every channel matching a filter; returns how many changed. */
 export async function bulkSetEnabled(
   deps: ManagerDeps,
-  filter: ChannelFilter,
+  filter: ChannelListFilter,
   enabled: boolean,
 ): Promise<number> {
   const byPlaylist = new Map<string, Channel[]>();
