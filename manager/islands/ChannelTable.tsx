@@ -1,23 +1,18 @@
 /**
- * Island: the channel list with live filtering, paging, single enable/disable and keep-status
- * toggles. Without JavaScript the same markup works as a plain GET form with paging links.
+ * Island: the channel list. Filters live (server-side paging over the channel index), edits
+ * numbers, names and guide mappings in place through the JSON API (each edit names the version
+ * it was made from; a stale one is refused and the row shows what is stored now), toggles
+ * enabled and keep status, and acts in bulk on the current filter. Without JavaScript the same
+ * markup works as a plain GET form with paging links and posting bulk forms.
  */
 import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
+import { BulkRename } from "./BulkRename.tsx";
+import { type ChannelView, type OverridePatch, saveOverride } from "./channel_api.ts";
+import { ChannelRow } from "./ChannelRow.tsx";
+import { GuidePicker } from "./GuidePicker.tsx";
 
-/** One channel row as the island shows it. */
-export interface ChannelRow {
-  id: string;
-  name: string;
-  url: string;
-  groupId: string;
-  playlistId: string;
-  enabled: boolean;
-  keepStatus: boolean;
-  missing: boolean;
-  blockedReason: string | null;
-  logo: string;
-}
+export type { ChannelView };
 
 /** The filter fields (query string of /admin/channels). */
 export interface FilterView {
@@ -25,12 +20,14 @@ export interface FilterView {
   groupId: string;
   enabled: string;
   q: string;
+  /** "" any, "none" without guide data, "some" with it */
+  guide: string;
 }
 
 /** Props rendered by the server. */
 export interface ChannelTableProps extends Record<string, unknown> {
   filter: FilterView;
-  rows: ChannelRow[];
+  rows: ChannelView[];
   total: number;
   offset: number;
   limit: number;
@@ -39,53 +36,38 @@ export interface ChannelTableProps extends Record<string, unknown> {
   csrf: string;
 }
 
+/** What the last edit came to, for the live region above the table. */
+interface Message {
+  kind: "saved" | "error";
+  text: string;
+}
+
 function query(f: FilterView, offset: number): string {
   const p = new URLSearchParams();
   if (f.playlistId) p.set("playlistId", f.playlistId);
   if (f.groupId) p.set("groupId", f.groupId);
   if (f.enabled) p.set("enabled", f.enabled);
   if (f.q) p.set("q", f.q);
+  if (f.guide) p.set("guide", f.guide);
   if (offset) p.set("offset", String(offset));
   return p.toString();
-}
-
-/** Maps an API channel to a row. */
-export function toRow(c: {
-  id: string;
-  name: string;
-  url: string;
-  groupId: string;
-  playlistId: string;
-  enabled: boolean;
-  keepStatus: boolean;
-  missing: boolean;
-  blockedReason: string | null;
-  attrs: Record<string, string>;
-}): ChannelRow {
-  return {
-    id: c.id,
-    name: c.name,
-    url: c.url,
-    groupId: c.groupId,
-    playlistId: c.playlistId,
-    enabled: c.enabled,
-    keepStatus: c.keepStatus,
-    missing: c.missing,
-    blockedReason: c.blockedReason,
-    logo: c.attrs["tvg-logo"] ?? "",
-  };
 }
 
 /** The channel table with its filter form. */
 export function ChannelTable(props: ChannelTableProps) {
   const filter = useSignal<FilterView>(props.filter);
-  const rows = useSignal<ChannelRow[]>(props.rows);
+  const rows = useSignal<ChannelView[]>(props.rows);
   const total = useSignal(props.total);
   const offset = useSignal(props.offset);
   const busy = useSignal(false);
+  const message = useSignal<Message | null>(null);
+  const picking = useSignal<ChannelView | null>(null);
   const seq = useRef(0);
   const groupName = new Map(props.groups.map((g) => [g.id, g.name]));
   const playlistName = new Map(props.playlists.map((p) => [p.id, p.name]));
+  // Two playlists may both have a "UK" group: the playlist's name tells them apart.
+  const groupLabel = (g: { name: string; playlistId: string }) =>
+    props.playlists.length > 1 ? `${g.name} (${playlistName.get(g.playlistId) ?? "?"})` : g.name;
 
   const load = async (f: FilterView, off: number) => {
     const mine = ++seq.current;
@@ -93,12 +75,16 @@ export function ChannelTable(props: ChannelTableProps) {
     const p = new URLSearchParams(query(f, 0));
     p.set("limit", String(props.limit));
     if (off) p.set("cursor", String(off));
-    const res = await fetch(`/api/v1/channels?${p}`, { credentials: "same-origin" });
+    const res = await fetch(`/api/v1/channel-views?${p}`, { credentials: "same-origin" })
+      .catch(() => null);
     if (mine !== seq.current) return;
     busy.value = false;
-    if (!res.ok) return;
+    if (!res?.ok) {
+      message.value = { kind: "error", text: "Cannot load the channels: try again" };
+      return;
+    }
     const body = await res.json();
-    rows.value = body.items.map(toRow);
+    rows.value = body.items;
     total.value = body.total;
     offset.value = off;
     history.replaceState(null, "", `/admin/channels?${query(f, off)}`);
@@ -113,22 +99,50 @@ export function ChannelTable(props: ChannelTableProps) {
     if (debounce) timer.current = setTimeout(() => load(f, 0), 200);
     else load(f, 0);
   };
-  const toggle = async (row: ChannelRow, field: "enabled" | "keepStatus") => {
+  // The row's button opened the picker; a new row is rendered after a save, so find it again.
+  const refocus = (id: string) =>
+    setTimeout(() =>
+      document.querySelector<HTMLButtonElement>(
+        `tr[data-channel-id="${id}"] td[data-col=guide] button`,
+      )?.focus()
+    );
+  const replace = (v: ChannelView) => rows.value = rows.value.map((r) => r.id === v.id ? v : r);
+  const edit = async (row: ChannelView, patch: OverridePatch, what: string) => {
+    const res = await saveOverride(row, { patch, csrf: props.csrf });
+    if (res.ok) {
+      replace(res.view);
+      message.value = { kind: "saved", text: `Saved the ${what} of ${res.view.name}` };
+      return;
+    }
+    if (res.view) replace(res.view);
+    message.value = {
+      kind: "error",
+      text: res.conflict
+        ? `Not saved: ${row.name} was changed by someone else meanwhile. The row now shows ` +
+          "what is stored; make your change again."
+        : `Not saved: ${res.message}`,
+    };
+  };
+  const toggle = async (row: ChannelView, field: "enabled" | "keepStatus") => {
     const res = await fetch(`/api/v1/channels/${row.id}`, {
       method: "PATCH",
       credentials: "same-origin",
       headers: { "content-type": "application/json", "x-csrf-token": props.csrf },
       body: JSON.stringify({ [field]: !row[field] }),
-    });
-    if (res.ok) {
-      const c = toRow(await res.json());
-      rows.value = rows.value.map((r) => r.id === c.id ? c : r);
+    }).catch(() => null);
+    if (!res?.ok) {
+      const why = res ? `the server answered ${res.status}` : "the manager did not answer";
+      message.value = { kind: "error", text: `Not saved: ${why}` };
+      return;
     }
+    const c = await res.json();
+    replace({ ...row, enabled: c.enabled, keepStatus: c.keepStatus });
   };
   const f = filter.value;
   const groups = props.groups.filter((g) => !f.playlistId || g.playlistId === f.playlistId);
   const off = offset.value;
   const end = off + rows.value.length;
+  const picked = picking.value;
   return (
     <div>
       <form
@@ -164,7 +178,7 @@ export function ChannelTable(props: ChannelTableProps) {
           onChange={(e) => change({ groupId: e.currentTarget.value })}
         >
           <option value="">All groups</option>
-          {groups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
+          {groups.map((g) => <option key={g.id} value={g.id}>{groupLabel(g)}</option>)}
         </select>
         <select
           name="enabled"
@@ -175,6 +189,16 @@ export function ChannelTable(props: ChannelTableProps) {
           <option value="">Enabled and disabled</option>
           <option value="true">Enabled only</option>
           <option value="false">Disabled only</option>
+        </select>
+        <select
+          name="guide"
+          aria-label="Guide data"
+          value={f.guide}
+          onChange={(e) => change({ guide: e.currentTarget.value })}
+        >
+          <option value="">With and without guide data</option>
+          <option value="none">Without guide data</option>
+          <option value="some">With guide data</option>
         </select>
         <noscript>
           <button type="submit">Filter</button>
@@ -191,6 +215,7 @@ export function ChannelTable(props: ChannelTableProps) {
           <input type="hidden" name="playlistId" value={f.playlistId} />
           <input type="hidden" name="groupId" value={f.groupId} />
           <input type="hidden" name="enabled" value={f.enabled} />
+          <input type="hidden" name="guide" value={f.guide} />
           <button class="small secondary" name="action" value="enable" type="submit">
             Enable all {total.value} matching
           </button>{" "}
@@ -199,55 +224,47 @@ export function ChannelTable(props: ChannelTableProps) {
           </button>
         </form>
       </div>
+      <BulkRename filter={f} total={total.value} csrf={props.csrf} />
+      <div class="edit-status" aria-live="polite">
+        {message.value && (
+          <span
+            class={message.value.kind === "saved" ? "saved" : "field-error"}
+            role={message.value.kind === "error" ? "alert" : undefined}
+          >
+            {message.value.text}
+          </span>
+        )}
+      </div>
       <div class="card">
-        <table>
+        <table class="ch-table">
+          <caption class="sr">
+            Channels. Numbers and names save when you leave the field or press Enter.
+          </caption>
           <thead>
             <tr>
+              <th>
+                <span class="sr">Logo</span>
+              </th>
+              <th>Number</th>
               <th>Name</th>
+              <th class="opt">tvg-id and URL</th>
+              <th>Guide</th>
               <th class="opt">Group</th>
-              <th class="opt">Playlist</th>
-              <th class="opt">URL</th>
               <th>Enabled</th>
               <th>Keep status</th>
             </tr>
           </thead>
           <tbody>
             {rows.value.map((r) => (
-              <tr key={r.id} data-channel-id={r.id}>
-                <td>
-                  <a href={`/admin/channels/${r.id}`}>{r.name}</a>
-                  {r.missing && (
-                    <>
-                      {" "}
-                      <span class="badge failed">gone upstream</span>
-                    </>
-                  )}
-                  {r.blockedReason && <div class="hint">Disabled on import: {r.blockedReason}</div>}
-                </td>
-                <td class="opt">{groupName.get(r.groupId) ?? ""}</td>
-                <td class="opt">{playlistName.get(r.playlistId) ?? ""}</td>
-                <td class="url opt" title={r.url}>{r.url}</td>
-                <td>
-                  <button
-                    type="button"
-                    class={`small ${r.enabled ? "" : "secondary"}`}
-                    aria-pressed={r.enabled}
-                    onClick={() => toggle(r, "enabled")}
-                  >
-                    {r.enabled ? "On" : "Off"}
-                  </button>
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    class={`small ${r.keepStatus ? "" : "secondary"}`}
-                    aria-pressed={r.keepStatus}
-                    onClick={() => toggle(r, "keepStatus")}
-                  >
-                    {r.keepStatus ? "Kept" : "No"}
-                  </button>
-                </td>
-              </tr>
+              <ChannelRow
+                key={r.id}
+                row={r}
+                groupName={groupName.get(r.groupId) ?? ""}
+                playlistName={playlistName.get(r.playlistId) ?? ""}
+                onEdit={edit}
+                onToggle={toggle}
+                onPickGuide={(row) => picking.value = row}
+              />
             ))}
           </tbody>
         </table>
@@ -278,6 +295,25 @@ export function ChannelTable(props: ChannelTableProps) {
           </a>
         )}
       </div>
+      {picked && (
+        <GuidePicker
+          channelName={picked.name}
+          current={picked.mapping}
+          onClose={() => {
+            picking.value = null;
+            refocus(picked.id);
+          }}
+          onPick={async (g) => {
+            picking.value = null;
+            await edit(
+              picked,
+              { epg: g ? { epgId: g.epgId, channelId: g.id } : null },
+              "guide mapping",
+            );
+            refocus(picked.id);
+          }}
+        />
+      )}
     </div>
   );
 }

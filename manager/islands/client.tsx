@@ -5,6 +5,7 @@ import { ImportProgress } from "./ImportProgress.tsx";
 import { ChannelTable } from "./ChannelTable.tsx";
 import { DownstreamGroups } from "./DownstreamGroups.tsx";
 import { GuideImportProgress } from "./GuideImportProgress.tsx";
+import { GuideMappingField } from "./GuideMappingField.tsx";
 import { SessionDetail } from "./SessionDetail.tsx";
 import { SessionTable } from "./SessionTable.tsx";
 
@@ -15,6 +16,7 @@ const REGISTRY: Record<string, FunctionComponent<Record<string, unknown>>> = {
   GuideImportProgress: GuideImportProgress as unknown as FunctionComponent<
     Record<string, unknown>
   >,
+  GuideMappingField: GuideMappingField as unknown as FunctionComponent<Record<string, unknown>>,
   SessionTable: SessionTable as unknown as FunctionComponent<Record<string, unknown>>,
   SessionDetail: SessionDetail as unknown as FunctionComponent<Record<string, unknown>>,
 };

@@ -3,14 +3,19 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { getGroup } from "../../common/db/groups.ts";
 import { getUpstreamPlaylist } from "../../common/db/upstream_playlists.ts";
-import { NotFoundError } from "../../common/errors.ts";
+import { ConflictError, NotFoundError } from "../../common/errors.ts";
 import { ChannelOverride } from "../../common/schemas.ts";
 import type { ManagerEnv } from "../auth.ts";
+import { ChannelStyles } from "../components/channel_styles.tsx";
 import { Field, type FieldErrors, fieldErrors } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
-import { matchGuide } from "../output/guide_map.ts";
-import { guideIndex } from "../services/guides.ts";
+import { GuideMappingField } from "../islands/GuideMappingField.tsx";
+import { Island } from "../islands/island.tsx";
+import { Logo } from "../islands/Logo.tsx";
+import { channelViewById } from "../services/channel_views.ts";
+import { findGuideChannel, nowNext, type ProgrammeView } from "../services/guide_channels.ts";
+import { getEpg } from "../../common/db/epgs.ts";
 import { getChannelOverride, putChannelOverride } from "../services/overrides.ts";
 import { redirectWithNotice } from "../notice.ts";
 
@@ -28,6 +33,16 @@ const OverrideForm = z.object({
   message: "Give both the guide id and the guide channel id, or neither",
 });
 
+const BY = { manual: "mapped by hand", "tvg-id": "found by tvg-id", name: "found by name" };
+
+/** "20:00–21:00 News" in the configured time zone. */
+function programmeLine(p: ProgrammeView | null, timeZone: string): string {
+  if (!p) return "nothing in the guide";
+  const t = (iso: string) =>
+    new Intl.DateTimeFormat("en-GB", { timeZone, timeStyle: "short" }).format(new Date(iso));
+  return `${t(p.start)}${p.stop ? `–${t(p.stop)}` : ""} ${p.title || "(no title)"}`;
+}
+
 /** Long URLs and attribute values wrap anywhere instead of running out of the card. */
 const WRAP = "overflow-wrap:anywhere";
 
@@ -37,26 +52,18 @@ export function channelDetailRoutes(deps: ManagerDeps) {
   const show = async (
     c: Context<ManagerEnv>,
     id: string,
-    opts: { values?: Record<string, string>; errors?: FieldErrors } = {},
+    opts: { values?: Record<string, string>; errors?: FieldErrors; conflict?: string } = {},
   ) => {
     const ch = deps.index.get(id);
     if (!ch) throw new NotFoundError(`Channel ${id} was not found`);
-    const [versioned, playlist, group, guides] = await Promise.all([
+    const [versioned, playlist, group, view] = await Promise.all([
       getChannelOverride(deps, id),
       getUpstreamPlaylist(deps.kv, ch.playlistId),
       getGroup(deps.kv, ch.playlistId, ch.groupId),
-      guideIndex(deps),
+      channelViewById(deps, id),
     ]);
     const o = versioned.value;
-    const match = matchGuide(guides, {
-      channel: ch,
-      name: o.name || ch.name,
-      group: o.group || group.name,
-      number: o.number ?? null,
-      tvgId: o.tvgId || ch.attrs["tvg-id"] || "",
-      logo: o.logo || ch.attrs["tvg-logo"] || "",
-      override: o,
-    });
+    const match = view.guide;
     const v = opts.values ?? {
       name: o.name ?? "",
       group: o.group ?? "",
@@ -66,10 +73,63 @@ export function channelDetailRoutes(deps: ManagerDeps) {
       epgId: o.epg?.epgId ?? "",
       epgChannelId: o.epg?.channelId ?? "",
     };
+    const [tv, mapped] = await Promise.all([
+      match
+        ? getEpg(deps.kv, match.epgId).then((epg) =>
+          nowNext(deps, { epg, channelId: match.channelId, at: Date.now() })
+        )
+        : null,
+      v.epgId && v.epgChannelId
+        ? findGuideChannel(deps, { epgId: v.epgId, channelId: v.epgChannelId })
+        : null,
+    ]);
+    const tz = deps.config.timeZone;
     return page(
       c,
       o.name || ch.name,
       <>
+        <ChannelStyles />
+        <div class="card channel-head">
+          <Logo src={view.logo} name={view.name} size={72} />
+          <div class="channel-facts">
+            <div class="hint">
+              {[
+                view.number !== null ? `Number ${view.number}` : "",
+                view.tvgId ? `tvg-id ${view.tvgId}` : "no tvg-id",
+                ch.enabled ? "enabled" : "disabled",
+                view.logo ? "" : o.logo || ch.attrs["tvg-logo"] ? "no cached logo yet" : "no logo",
+              ].filter(Boolean).join(" · ")}
+            </div>
+            <div data-testid="guide-match">
+              {match
+                ? (
+                  <>
+                    <div class="guide-cell">
+                      <Logo src={match.logo} name={match.name} size={28} />
+                      <span class="what">
+                        <strong>Guide data: {match.name}</strong>
+                        <span class="hint">
+                          channel "{match.channelId}" of guide "{match.epgName}", {BY[match.by]}
+                        </span>
+                      </span>
+                    </div>
+                    <dl class="facts tv">
+                      <dt>On now</dt>
+                      <dd data-testid="on-now">{programmeLine(tv?.now ?? null, tz)}</dd>
+                      <dt>Next</dt>
+                      <dd data-testid="on-next">{programmeLine(tv?.next ?? null, tz)}</dd>
+                    </dl>
+                  </>
+                )
+                : (
+                  <p>
+                    <strong>Guide data:</strong>{" "}
+                    none found. Set a tvg-id the guides know, or choose the guide channel below.
+                  </p>
+                )}
+            </div>
+          </div>
+        </div>
         <div class="card">
           <table>
             <tbody>
@@ -114,12 +174,6 @@ export function channelDetailRoutes(deps: ManagerDeps) {
             </tbody>
           </table>
         </div>
-        <div class="card" data-testid="guide-match">
-          <strong>Guide data:</strong>{" "}
-          {match
-            ? `channel "${match.info.id}" of guide "${match.epg.name}" (found by ${match.by})`
-            : "none found. Set a tvg-id the guides know, or map it below by guide id and channel id."}
-        </div>
         <form method="post" class="card" action={`/admin/channels/${id}`}>
           <h2>Overrides</h2>
           <p class="hint">Empty fields use the imported value. Overrides survive every refresh.</p>
@@ -134,25 +188,28 @@ export function channelDetailRoutes(deps: ManagerDeps) {
           <Field label="Channel number" name="number" value={v.number} errors={opts.errors} />
           <Field label="tvg-id" name="tvgId" value={v.tvgId} errors={opts.errors} />
           <Field label="Logo URL" name="logo" value={v.logo} errors={opts.errors} />
-          <Field
-            label="Guide id"
-            name="epgId"
-            value={v.epgId}
-            errors={opts.errors}
-            hint="Manual guide mapping: the guide's id and the channel id inside it."
-          />
-          <Field
-            label="Guide channel id"
-            name="epgChannelId"
-            value={v.epgChannelId}
-            errors={opts.errors}
+          <Island
+            name="GuideMappingField"
+            component={GuideMappingField}
+            props={{
+              channelName: o.name || ch.name,
+              mapped: v.epgId && v.epgChannelId
+                ? {
+                  epgId: v.epgId,
+                  channelId: v.epgChannelId,
+                  name: mapped?.name ?? null,
+                  epgName: mapped?.epgName ?? null,
+                  logo: mapped?.logo ?? null,
+                }
+                : null,
+            }}
           />
           <p>
             <button type="submit">Save overrides</button>
           </p>
         </form>
       </>,
-      { status: opts.errors ? 422 : 200 },
+      { status: opts.conflict ? 409 : opts.errors ? 422 : 200, error: opts.conflict },
     );
   };
   app.get("/:id", (c) => show(c, c.req.param("id")));
@@ -176,7 +233,16 @@ export function channelDetailRoutes(deps: ManagerDeps) {
     });
     if (!o.success) return show(c, id, { values, errors: fieldErrors(o.error) });
     // The version the form was rendered with: a save over someone else's edit is a conflict.
-    await putChannelOverride(deps, id, o.data, values.version || null);
+    try {
+      await putChannelOverride(deps, id, o.data, values.version || null);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      // The form shows what is stored now; the admin makes the change again over it.
+      return show(c, id, {
+        conflict: "Not saved: someone else changed this channel's overrides meanwhile. The form " +
+          "now shows what is stored; make your change again.",
+      });
+    }
     return redirectWithNotice(c, `/admin/channels/${id}`, { notice: "Overrides saved" });
   });
   return app;

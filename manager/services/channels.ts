@@ -3,8 +3,8 @@ import { bulkPatchChannels, patchChannels } from "../../common/db/channels.ts";
 import { findGroupById, listGroups, patchGroup } from "../../common/db/groups.ts";
 import { NotFoundError } from "../../common/errors.ts";
 import type { Channel, ChannelPatch, Group } from "../../common/schemas.ts";
-import type { ChannelFilter } from "../../common/db/channel_index.ts";
 import type { ManagerDeps } from "../deps.ts";
+import { type ChannelListFilter, matchingChannels } from "./channel_search.ts";
 
 /** A group with its channel counts. */
 export type GroupView = Group & { channelCount: number; enabledCount: number };
@@ -51,11 +51,11 @@ export async function patchChannel(
 /** Enables or disables every channel matching a filter; returns how many changed. */
 export async function bulkSetEnabled(
   deps: ManagerDeps,
-  filter: ChannelFilter,
+  filter: ChannelListFilter,
   enabled: boolean,
 ): Promise<number> {
   const byPlaylist = new Map<string, Channel[]>();
-  for (const c of deps.index.matching(filter)) {
+  for (const c of await matchingChannels(deps, filter)) {
     if (c.enabled === enabled) continue;
     const list = byPlaylist.get(c.playlistId) ?? [];
     list.push(c);

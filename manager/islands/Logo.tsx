@@ -1,0 +1,26 @@
+/** A channel logo, or a placeholder with the name's first letters while there is no logo. */
+import { initials } from "./channel_text.ts";
+
+/** A logo (decorative: the name is always next to it). */
+export function Logo(props: { src: string | null; name: string; size?: number }) {
+  const size = props.size ?? 32;
+  const style = `width:${size}px;height:${size}px`;
+  if (props.src) {
+    return (
+      <img
+        class="logo"
+        src={props.src}
+        alt=""
+        width={size}
+        height={size}
+        loading="lazy"
+        style={style}
+      />
+    );
+  }
+  return (
+    <span class="logo placeholder" aria-hidden="true" style={`${style};font-size:${size * 0.36}px`}>
+      {initials(props.name)}
+    </span>
+  );
+}
