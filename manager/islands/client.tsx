@@ -3,6 +3,7 @@ import { h, hydrate } from "preact";
 import type { FunctionComponent } from "preact";
 import { ImportProgress } from "./ImportProgress.tsx";
 import { ChannelTable } from "./ChannelTable.tsx";
+import { CopyButton } from "./CopyButton.tsx";
 import { GuideImportProgress } from "./GuideImportProgress.tsx";
 import { SessionDetail } from "./SessionDetail.tsx";
 import { SessionTable } from "./SessionTable.tsx";
@@ -10,6 +11,7 @@ import { SessionTable } from "./SessionTable.tsx";
 const REGISTRY: Record<string, FunctionComponent<Record<string, unknown>>> = {
   ImportProgress: ImportProgress as unknown as FunctionComponent<Record<string, unknown>>,
   ChannelTable: ChannelTable as unknown as FunctionComponent<Record<string, unknown>>,
+  CopyButton: CopyButton as unknown as FunctionComponent<Record<string, unknown>>,
   GuideImportProgress: GuideImportProgress as unknown as FunctionComponent<
     Record<string, unknown>
   >,

@@ -8,6 +8,7 @@ import { DownstreamPlaylistInput } from "../../common/schemas.ts";
 import type { ManagerEnv } from "../auth.ts";
 import { Field, type FieldErrors, fieldErrors, TextArea } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
+import { Copy } from "../components/Copy.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { mappedDownstream } from "../services/guides.ts";
 import {
@@ -324,11 +325,18 @@ export function downstreamRoutes(deps: ManagerDeps) {
           <p>
             <strong>Playlist URL</strong> (give it to the device):
           </p>
-          <pre class="copy" style={wrap} data-testid="playlist-url">{p.playlistUrl}</pre>
+          <pre
+            class="copy"
+            style={wrap}
+            id="playlist-url"
+            data-testid="playlist-url"
+          >{p.playlistUrl}</pre>
+          <Copy target="playlist-url" what="playlist URL" />
           <p>
             <strong>Guide URL</strong>:
           </p>
-          <pre class="copy" style={wrap} data-testid="guide-url">{p.guideUrl}</pre>
+          <pre class="copy" style={wrap} id="guide-url" data-testid="guide-url">{p.guideUrl}</pre>
+          <Copy target="guide-url" what="guide URL" />
           <div class="toolbar">
             <a class="btn secondary" href={`/admin/downstream/${p.id}`}>Edit</a>
             <form method="post" action={`/admin/downstream/${p.id}/rotate`} class="inline">
