@@ -2,6 +2,7 @@
 import { h, hydrate } from "preact";
 import type { FunctionComponent } from "preact";
 import { ImportProgress } from "./ImportProgress.tsx";
+import { PlayButton } from "./PlayButton.tsx";
 import { ChannelTable } from "./ChannelTable.tsx";
 import { CopyButton } from "./CopyButton.tsx";
 import { GuideImportProgress } from "./GuideImportProgress.tsx";
@@ -15,6 +16,7 @@ const REGISTRY: Record<string, FunctionComponent<Record<string, unknown>>> = {
   GuideImportProgress: GuideImportProgress as unknown as FunctionComponent<
     Record<string, unknown>
   >,
+  PlayButton: PlayButton as unknown as FunctionComponent<Record<string, unknown>>,
   SessionTable: SessionTable as unknown as FunctionComponent<Record<string, unknown>>,
   SessionDetail: SessionDetail as unknown as FunctionComponent<Record<string, unknown>>,
 };

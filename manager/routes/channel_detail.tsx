@@ -8,6 +8,7 @@ import { ChannelOverride } from "../../common/schemas.ts";
 import type { ManagerEnv } from "../auth.ts";
 import { Field, type FieldErrors, fieldErrors } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
+import { playCard } from "../components/Play.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { matchGuide } from "../output/guide_map.ts";
 import { guideIndex } from "../services/guides.ts";
@@ -48,6 +49,7 @@ export function channelDetailRoutes(deps: ManagerDeps) {
       guideIndex(deps),
     ]);
     const o = versioned.value;
+    const play = await playCard(c, deps, id);
     const match = matchGuide(guides, {
       channel: ch,
       name: o.name || ch.name,
@@ -120,6 +122,7 @@ export function channelDetailRoutes(deps: ManagerDeps) {
             ? `channel "${match.info.id}" of guide "${match.epg.name}" (found by ${match.by})`
             : "none found. Set a tvg-id the guides know, or map it below by guide id and channel id."}
         </div>
+        {play}
         <form method="post" class="card" action={`/admin/channels/${id}`}>
           <h2>Overrides</h2>
           <p class="hint">Empty fields use the imported value. Overrides survive every refresh.</p>
