@@ -12,6 +12,9 @@ import { startLiveHls } from "../testing/live_hls.ts";
 import { startLiveTs } from "../testing/live_ts.ts";
 import { type ProxySetup, startProxySetup } from "../testing/proxy_setup.ts";
 
+/** Where the browser tests keep their screenshots (the README shows them). */
+const SHOTS = new URL("../docs/screenshots/", import.meta.url);
+
 /** A manager and proxy whose playlist has one channel, "Test Card", streamed from `url`. */
 async function withChannel(
   url: string,
@@ -103,6 +106,8 @@ Deno.test("the channel page plays a live MPEG-TS channel through the proxy", asy
       ]);
       // The page with its player showing is as accessible as without.
       assert.deepEqual(await seriousViolations(page), []);
+      await page.getByTestId("play").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: new URL("desktop-play.png", SHOTS).pathname });
 
       // Stop ends the stream: the upstream's ffmpeg is gone soon after.
       await page.getByRole("button", { name: "Stop" }).click();

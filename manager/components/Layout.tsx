@@ -55,8 +55,8 @@ td.actions{white-space:nowrap}h2{font-size:1.15rem;margin:1.2rem 0 .6rem}.card h
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .skip{position:absolute;left:.5rem;top:-3rem;background:#fff;color:#1f5fbf;padding:.4rem .8rem;border-radius:6px;z-index:10}.skip:focus{top:.5rem}main:focus{outline:none}
 [data-island=CopyButton]{display:inline-block}.copy-row{display:flex;gap:.4rem;align-items:center}.copy-row input{flex:1;min-width:0}
-.copy-status{margin-left:.4rem;color:#146c2e;font-size:.85rem}pre.copy+[data-island=CopyButton]{margin:-.4rem 0 .6rem}
-@media (max-width:640px){main{padding:.5rem}header{padding:.4rem .5rem}header nav a{padding:.25rem .45rem}.filters>*{max-width:none}th.opt,td.opt{display:none}header .brand{flex:1}header nav{order:1;width:100%}
+.copy-status{margin-left:.4rem;color:#146c2e;font-size:.85rem}.player .toolbar{margin:0}.player video{display:block;width:100%;max-width:48rem;aspect-ratio:16/9;background:#000;border-radius:6px;margin-top:.6rem}.player video[hidden]{display:none}pre.copy+[data-island=CopyButton]{margin:-.4rem 0 .6rem}
+@media (max-width:640px){main{padding:.5rem}header{padding:.4rem .5rem}header nav a{padding:.2rem .4rem;font-size:.9rem}.filters>*{max-width:none}th.opt,td.opt{display:none}header .brand{flex:1}header nav{order:1;width:100%}
 table.stack thead{display:none}table.stack tr{display:block;padding:.4rem 0;border-bottom:1px solid #e8ecf1}
 table.stack td{display:block;border:0;padding:.2rem .25rem;white-space:normal}table.stack td.opt{display:none}}
 `;
