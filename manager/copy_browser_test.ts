@@ -36,7 +36,7 @@ Deno.test("copy buttons select and copy the URL on a plain-http LAN address", as
     const url = await page.getByLabel("Kitchen playlist URL").inputValue();
     assert.match(url, /\/manager\/get\/playlist\/Kitchen\?token=/);
     await page.getByTitle("Copy Kitchen playlist URL").click();
-    await page.getByRole("status").filter({ hasText: "Copied" }).waitFor();
+    await page.locator(".copy-status").filter({ hasText: "Copied" }).waitFor();
     // The URL is selected (a Ctrl+C of the admin's copies it too) and on the clipboard: pasted
     // into a field of the page, it arrives whole.
     assert.equal(
@@ -59,7 +59,7 @@ Deno.test("copy buttons select and copy the URL on a plain-http LAN address", as
     await page.goto(`${base}/admin/downstream/${d.body.id}/view`);
     await page.locator("[data-island='CopyButton'][data-hydrated='true']").first().waitFor();
     await page.getByTitle("Copy guide URL").click();
-    await page.getByRole("status").filter({ hasText: "Copied" }).waitFor();
+    await page.locator(".copy-status").filter({ hasText: "Copied" }).waitFor();
     const guideUrl = (await page.getByTestId("guide-url").innerText()).trim();
     assert.equal(await page.evaluate(() => getSelection()?.toString().trim()), guideUrl);
     assert.deepEqual(errors, []);
@@ -85,7 +85,7 @@ Deno.test("copy buttons use the Clipboard API where the page may write to it", a
     await page.locator("[data-island='CopyButton'][data-hydrated='true']").first().waitFor();
     assert.equal(await page.evaluate(() => isSecureContext), true);
     await page.getByTitle("Copy playlist URL").click();
-    await page.getByRole("status").filter({ hasText: "Copied" }).waitFor();
+    await page.locator(".copy-status").filter({ hasText: "Copied" }).waitFor();
     const url = (await page.getByTestId("playlist-url").innerText()).trim();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
     // Nothing was selected: the Clipboard API did the copy.

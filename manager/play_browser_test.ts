@@ -43,7 +43,7 @@ async function withChannel(
 /** Presses Play and waits until the video plays on for more than 1.5 s. */
 async function playsOn(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Play" }).click();
-  await page.getByRole("status").filter({ hasText: "Playing through the proxy" }).waitFor();
+  await page.getByTestId("play-status").filter({ hasText: "Playing through the proxy" }).waitFor();
   const video = page.getByTestId("player");
   const start = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
   await waitFor(

@@ -80,7 +80,8 @@ export function CopyButton(props: CopyButtonProps) {
       >
         Copy
       </button>
-      <span class="copy-status" role="status">{status.value}</span>
+      {/* aria-live rather than role=status: the page's notice stays its one status. */}
+      <span class="copy-status" aria-live="polite">{status.value}</span>
     </span>
   );
 }

@@ -145,7 +145,11 @@ export function PlayButton(props: PlayButtonProps) {
         <button type="button" onClick={onClick}>
           {busy ? "Stop" : "Play"}
         </button>
-        <span role="status" class={state.value === "failed" ? "field-error" : "hint"}>
+        <span
+          aria-live="polite"
+          data-testid="play-status"
+          class={state.value === "failed" ? "field-error" : "hint"}
+        >
           {message.value}
         </span>
       </div>
