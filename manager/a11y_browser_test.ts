@@ -58,7 +58,8 @@ async function tabTo(page: Page, label: string): Promise<void> {
       if (!el) return { label: "", outline: "none" };
       const style = getComputedStyle(el);
       return {
-        label: el.labels?.[0]?.textContent?.trim() ?? el.textContent?.trim() ?? "",
+        label: el.getAttribute("aria-label") ?? el.labels?.[0]?.textContent?.trim() ??
+          el.textContent?.trim() ?? "",
         outline: style.outlineStyle === "none" ? style.boxShadow : style.outlineStyle,
       };
     });
@@ -194,6 +195,15 @@ Deno.test("every admin page passes axe-core and works by keyboard", async (t) =>
       await page.keyboard.type("Kodi/21.0");
       await page.keyboard.press("Enter");
       await waitForNotice(page, /saved/);
+    });
+    await t.step("a new API token by keyboard, shown with its Copy button", async () => {
+      await page.goto(`${s.m.base}/admin/account`);
+      await tabTo(page, "Token name");
+      await page.keyboard.type("Home Assistant");
+      await page.keyboard.press("Enter");
+      await page.getByTestId("new-token").waitFor();
+      await page.locator("[data-island='CopyButton'][data-hydrated='true']").waitFor();
+      await checkPage(page, "the account page with a new token");
     });
     assert.deepEqual(errors, []);
   } finally {
