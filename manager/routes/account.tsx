@@ -123,7 +123,9 @@ export function accountRoutes(deps: ManagerDeps) {
                 <th>Starts with</th>
                 <th>Scope</th>
                 <th>Created</th>
-                <th></th>
+                <th>
+                  <span class="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
