@@ -26,7 +26,7 @@ export function streamExtension(url: string): string {
 
 /** The URL a client uses to play one channel. */
 export function streamUrl(
-  a: AssembledChannel,
+  a: Pick<AssembledChannel, "channel">,
   opts: Pick<RenderOptions, "mode" | "proxyBase" | "streamToken">,
 ): string {
   if (opts.mode === "direct") return a.channel.url;

@@ -5,7 +5,6 @@
 import { listDownstreamPlaylists } from "../../common/db/downstream_playlists.ts";
 import { getProxy } from "../../common/db/proxies.ts";
 import { NotFoundError } from "../../common/errors.ts";
-import { assemblePlaylist } from "../../common/output/membership.ts";
 import type { DownstreamPlaylist } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
 import type { PlayKind } from "../islands/PlayButton.tsx";
@@ -51,17 +50,18 @@ export function playKind(upstreamUrl: string): PlayKind {
  * URLs, which a page cannot fetch across origins, and would bypass the connection limits).
  */
 export async function playTarget(deps: ManagerDeps, channelId: string): Promise<PlayTarget | null> {
+  const channel = deps.index.get(channelId);
+  if (!channel) return null;
   const playlists = (await listDownstreamPlaylists(deps.kv))
     .filter((p) => p.enabled && p.streamMode === "proxy");
   for (const p of playlists) {
-    const member = (await assemblePlaylist(deps.kv, deps.index, p))
-      .find((a) => a.channel.id === channelId);
-    if (!member) continue;
+    // The proxy's own rule, cached until what membership depends on changes.
+    if (!(await deps.members.contains(p.id, channelId))) continue;
     const proxyBase = await proxyBaseOf(deps, p);
     return {
-      url: streamUrl(member, { mode: "proxy", proxyBase, streamToken: p.streamToken }),
+      url: streamUrl({ channel }, { mode: "proxy", proxyBase, streamToken: p.streamToken }),
       origin: new URL(proxyBase).origin,
-      kind: playKind(member.channel.url),
+      kind: playKind(channel.url),
       playlist: p.name,
     };
   }
