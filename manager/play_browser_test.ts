@@ -10,7 +10,7 @@ import { launchChromium, logIn } from "../testing/browser.ts";
 import { waitFor } from "../testing/harness.ts";
 import { startLiveHls } from "../testing/live_hls.ts";
 import { startLiveTs } from "../testing/live_ts.ts";
-import { type ProxySetup, startProxySetup } from "../testing/proxy_setup.ts";
+import { type ProxySetup, startPacketUpstream, startProxySetup } from "../testing/proxy_setup.ts";
 
 /** Where the browser tests keep their screenshots (the README shows them). */
 const SHOTS = new URL("../docs/screenshots/", import.meta.url);
@@ -144,6 +144,31 @@ Deno.test("the channel page plays a live HLS channel through the proxy", async (
   } finally {
     await browser.close();
     await live.close();
+  }
+});
+
+Deno.test("a channel whose upstream fails says so instead of loading for ever", async () => {
+  const up = startPacketUpstream();
+  const browser = await launchChromium();
+  try {
+    await withChannel(`${up.base}/status/404`, async (s, channelId) => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const seen = watched(page);
+      await logIn(page, s.m.base);
+      await page.goto(`${s.m.base}/admin/channels/${channelId}`);
+      await page.locator("[data-island='PlayButton'][data-hydrated='true']").waitFor();
+      await page.getByRole("button", { name: "Play" }).click();
+      // The proxy answers 502 for an upstream's 404; the player says so and offers Play again.
+      await page.getByTestId("play-status").filter({ hasText: "Cannot play this channel" })
+        .waitFor();
+      assert.match(await page.getByTestId("play-status").innerText(), /HTTP 502/);
+      await page.getByRole("button", { name: "Play" }).waitFor();
+      assert.deepEqual(seen.errors, []);
+      await page.close();
+    });
+  } finally {
+    await browser.close();
+    await up.close();
   }
 });
 

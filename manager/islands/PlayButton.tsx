@@ -24,6 +24,9 @@ interface Player {
 
 type State = "idle" | "loading" | "playing" | "failed";
 
+/** How long a stream may take to show its first picture. */
+const PICTURE_TIMEOUT_S = 20;
+
 /** Starts hls.js on the video element; `fail` is told of a fatal error. */
 async function startHls(video: HTMLVideoElement, url: string, fail: (why: string) => void) {
   const { default: Hls } = await import("hls.js");
@@ -35,7 +38,8 @@ async function startHls(video: HTMLVideoElement, url: string, fail: (why: string
   // No worker: the page's CSP allows none, and one channel's demuxing fits the main thread.
   const hls = new Hls({ enableWorker: false, lowLatencyMode: false });
   hls.on(Hls.Events.ERROR, (_event, data) => {
-    if (data.fatal) fail(`${data.type}: ${data.details}`);
+    const code = data.response?.code;
+    if (data.fatal) fail(`${data.type}: ${data.details}${code ? ` (HTTP ${code})` : ""}`);
   });
   hls.loadSource(url);
   hls.attachMedia(video);
@@ -49,7 +53,10 @@ interface MpegtsLib {
     source: { type: "mpegts"; isLive: boolean; url: string },
     config: { enableWorker: boolean; liveBufferLatencyChasing: boolean },
   ): {
-    on(event: string, listener: (type: string, detail: string) => void): void;
+    on(
+      event: string,
+      listener: (type: string, detail: string, info?: { code?: number }) => void,
+    ): void;
     attachMediaElement(video: HTMLVideoElement): void;
     load(): void;
     pause(): void;
@@ -71,7 +78,10 @@ async function startMpegts(video: HTMLVideoElement, url: string, fail: (why: str
     { type: "mpegts", isLive: true, url },
     { enableWorker: false, liveBufferLatencyChasing: true },
   );
-  player.on(mpegts.Events.ERROR, (type: string, detail: string) => fail(`${type}: ${detail}`));
+  player.on(
+    mpegts.Events.ERROR,
+    (type, detail, info) => fail(`${type}: ${detail}${info?.code ? ` (HTTP ${info.code})` : ""}`),
+  );
   player.attachMediaElement(video);
   player.load();
   return {
@@ -91,7 +101,10 @@ export function PlayButton(props: PlayButtonProps) {
   const video = useRef<HTMLVideoElement>(null);
   const player = useRef<Player | null>(null);
 
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
   const stop = () => {
+    clearTimeout(timer.current);
     player.current?.destroy();
     player.current = null;
   };
@@ -99,6 +112,8 @@ export function PlayButton(props: PlayButtonProps) {
   useEffect(() => stop, []);
 
   const fail = (why: string) => {
+    // The first failure says why; what follows from tearing the player down says nothing new.
+    if (state.value !== "loading" && state.value !== "playing") return;
     stop();
     state.value = "failed";
     message.value = `Cannot play this channel: ${why}`;
@@ -109,6 +124,18 @@ export function PlayButton(props: PlayButtonProps) {
     if (!el) return;
     state.value = "loading";
     message.value = "Loading…";
+    // A stream that answers but never yields a picture (no video, a codec the browser lacks)
+    // would otherwise say "Loading…" for ever.
+    timer.current = setTimeout(
+      () => fail(`no picture after ${PICTURE_TIMEOUT_S} s`),
+      PICTURE_TIMEOUT_S * 1000,
+    );
+    el.onplaying = () => {
+      clearTimeout(timer.current);
+      state.value = "playing";
+      message.value = `Playing through the proxy, with the token of "${props.playlist}"`;
+    };
+    el.onerror = () => fail(el.error?.message || "the browser cannot decode it");
     try {
       if (props.kind === "hls") player.current = await startHls(el, props.url, fail);
       else if (props.kind === "mpegts") player.current = await startMpegts(el, props.url, fail);
@@ -116,10 +143,6 @@ export function PlayButton(props: PlayButtonProps) {
         el.src = props.url;
         player.current = { destroy: () => el.removeAttribute("src") };
       }
-      el.onplaying = () => {
-        state.value = "playing";
-        message.value = `Playing through the proxy, with the token of "${props.playlist}"`;
-      };
       await el.play().catch(async (err: DOMException) => {
         // Autoplay with sound may be refused once the click is long past; muted it may start.
         if (err.name !== "NotAllowedError") throw err;
