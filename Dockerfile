@@ -7,8 +7,9 @@ COPY common ./common
 COPY manager ./manager
 COPY proxy ./proxy
 COPY main.ts ./
-RUN deno install --frozen && deno bundle --platform browser --minify \
-      -o manager/static/islands.js manager/islands/client.tsx
+# The same build as manager/islands/bundle.ts: the entry and its on-demand chunks (players).
+RUN deno install --frozen && deno bundle --platform browser --minify --code-splitting \
+      --outdir manager/static/islands manager/islands/client.tsx
 ENV DATA_DIR=/data
 VOLUME /data
 EXPOSE 8088 8089

@@ -6,7 +6,8 @@ import { createApi } from "./api/mod.ts";
 import { type ManagerEnv, requirePageLogin } from "./auth.ts";
 import type { ManagerDeps } from "./deps.ts";
 import { errorBody, errorHeaders, errorResponse, statusOf } from "../common/http_errors.ts";
-import { BUNDLE_PATH, ensureIslandBundle } from "./islands/bundle.ts";
+import { contentSecurityPolicy } from "./csp.ts";
+import { BUNDLE_DIR, BUNDLE_PATH, CHUNK_NAME, ensureIslandBundle } from "./islands/bundle.ts";
 import { accountRoutes } from "./routes/account.tsx";
 import { channelRoutes } from "./routes/channels.tsx";
 import { channelDetailRoutes } from "./routes/channel_detail.tsx";
@@ -32,24 +33,7 @@ function hostAllowed(allowed: string[], host: string | undefined): boolean {
   });
 }
 
-/**
- * The Content-Security-Policy of every page: scripts only from this site (the islands bundle; no
- * inline script anywhere, island props travel in data attributes), no framing, forms post only
- * here. Inline styles stay allowed. With ICON_CACHE=false pages may show logos from their hosts.
- */
-export function contentSecurityPolicy(opts: { externalImages: boolean }): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    `img-src 'self' data:${opts.externalImages ? " http: https:" : ""}`,
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
-}
+export { contentSecurityPolicy } from "./csp.ts";
 
 /** Builds the manager app. */
 export function createManagerApp(deps: ManagerDeps) {
@@ -81,7 +65,8 @@ export function createManagerApp(deps: ManagerDeps) {
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "same-origin");
     if (c.res.headers.get("content-type")?.startsWith("text/html")) {
-      c.header("Content-Security-Policy", csp);
+      // A page that plays a stream sets its own, wider policy (components/Play.tsx).
+      if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", csp);
       c.header("X-Frame-Options", "DENY");
       c.header("Cache-Control", "no-store");
     }
@@ -102,6 +87,22 @@ export function createManagerApp(deps: ManagerDeps) {
   app.get("/static/islands.js", async (c) => {
     await ensureIslandBundle();
     const js = await Deno.readFile(BUNDLE_PATH);
+    c.header("Content-Type", "text/javascript; charset=utf-8");
+    c.header("Cache-Control", "no-cache");
+    return c.body(js);
+  });
+  // Chunks the entry imports (relative to /static/islands.js): named by their content's hash.
+  app.get("/static/:chunk", async (c, next) => {
+    const name = c.req.param("chunk");
+    if (!CHUNK_NAME.test(name) || name === "client.js") return await next();
+    await ensureIslandBundle();
+    let js: Uint8Array<ArrayBuffer>;
+    try {
+      js = await Deno.readFile(new URL(name, BUNDLE_DIR));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return await next();
+      throw err;
+    }
     c.header("Content-Type", "text/javascript; charset=utf-8");
     c.header("Cache-Control", "no-cache");
     return c.body(js);

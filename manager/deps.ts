@@ -12,6 +12,7 @@ import type { ImportRun } from "../common/schemas.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import { IconCache } from "../common/icons/mod.ts";
 import { ChannelIndex } from "../common/db/channel_index.ts";
+import { PlaylistMembers } from "../common/output/membership.ts";
 import { LoginGuard } from "./login_guard.ts";
 import { OutputCache } from "./output/cache.ts";
 import { outputKinds } from "./output/outputs.ts";
@@ -27,6 +28,8 @@ export interface ManagerDeps {
   log: Logger;
   /** Password and API token checks, counted in KV before they are made. */
   guard: LoginGuard;
+  /** Each enabled downstream playlist's channels, by the proxy's rule; current with the feed. */
+  members: PlaylistMembers;
   /** Rendered downstream playlists and guides. */
   output: OutputCache;
   /** The guide channels of every usable guide, for matching. */
@@ -82,6 +85,7 @@ export async function createManagerDeps(kv: Deno.Kv, config: Config): Promise<Ma
     index,
     log,
     guard: new LoginGuard(kv, { secretKey: config.secretKey }),
+    members: new PlaylistMembers(kv, feed, index),
     output: null as unknown as OutputCache,
     guides: new GuideIndexCache(kv, feed),
     icons,

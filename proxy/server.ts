@@ -42,13 +42,32 @@ const HLS_PATH = /^\/hls\/([0-9a-f]{32})\/([0-9a-z]{1,12})(\.[A-Za-z0-9]{1,8})?$
 export function proxyHandler(ctx: ProxyContext) {
   const route = routes(ctx);
   return async (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Promise<Response> => {
+    let res: Response;
     try {
-      return await route(req, info);
+      res = await route(req, info);
     } catch (err) {
       if (statusOf(err) === 500) ctx.log.error(`${req.method} ${new URL(req.url).pathname}`, err);
-      return errorResponse(err);
+      res = errorResponse(err);
     }
+    return anyOrigin(res);
   };
+}
+
+/**
+ * Lets a page of another origin read the answer: the manager's Play button (its own origin)
+ * streams through hls.js and mpegts.js, which fetch. Safe for any origin: no cookie or other
+ * credential is involved, and a stream URL's token is what grants access, to a page or to VLC.
+ */
+function anyOrigin(res: Response): Response {
+  try {
+    res.headers.set("access-control-allow-origin", "*");
+    return res;
+  } catch {
+    // Immutable headers (Response.redirect): the same answer with headers of its own.
+    const copy = new Response(res.body, res);
+    copy.headers.set("access-control-allow-origin", "*");
+    return copy;
+  }
 }
 
 function routes(ctx: ProxyContext) {

@@ -50,8 +50,13 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margi
 .toolbar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-bottom:.8rem}.toolbar>*{flex:0 1 auto}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem}.filters>*{flex:1 1 12rem;max-width:20rem}
 progress{width:100%;max-width:24rem;height:1rem}.muted{color:#5b6778}pre.copy{white-space:pre-wrap;background:#f7f9fb;border:1px solid #dde3ea;padding:.6rem;border-radius:6px;max-height:24rem;overflow:auto}
-td.actions{white-space:nowrap}
-@media (max-width:640px){main{padding:.5rem}.filters>*{max-width:none}th.opt,td.opt{display:none}header .brand{flex:1}header nav{order:1;width:100%}
+td.actions{white-space:nowrap}h2{font-size:1.15rem;margin:1.2rem 0 .6rem}.card h2{margin-top:0}.card>:first-child,.card>[data-island]:first-child>:first-child{margin-top:0}
+:focus-visible{outline:3px solid #1f5fbf;outline-offset:2px}header :focus-visible{outline-color:#fff}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.skip{position:absolute;left:.5rem;top:-3rem;background:#fff;color:#1f5fbf;padding:.4rem .8rem;border-radius:6px;z-index:10}.skip:focus{top:.5rem}main:focus{outline:none}
+[data-island=CopyButton]{display:inline-block}.copy-row{display:flex;gap:.4rem;align-items:center}.copy-row input{flex:1;min-width:0}
+.copy-status{margin-left:.4rem;color:#146c2e;font-size:.85rem}.player .toolbar{margin:0}.player video{display:block;width:100%;max-width:48rem;aspect-ratio:16/9;background:#000;border-radius:6px;margin-top:.6rem}.player video[hidden]{display:none}pre.copy+[data-island=CopyButton]{margin:-.4rem 0 .6rem}
+@media (max-width:640px){main{padding:.5rem}header{padding:.4rem .5rem}header nav a{padding:.2rem .4rem;font-size:.9rem}.filters>*{max-width:none}th.opt,td.opt{display:none}header .brand{flex:1}header nav{order:1;width:100%}
 table.stack thead{display:none}table.stack tr{display:block;padding:.4rem 0;border-bottom:1px solid #e8ecf1}
 table.stack td{display:block;border:0;padding:.2rem .25rem;white-space:normal}table.stack td.opt{display:none}}
 `;
@@ -69,6 +74,7 @@ export function Layout(props: LayoutProps) {
         {props.csrf && <meta name="csrf-token" content={props.csrf} />}
       </head>
       <body>
+        <a class="skip" href="#main">Skip to content</a>
         <header>
           <a class="brand" href="/admin">IPTV manager</a>
           {props.user && (
@@ -85,7 +91,7 @@ export function Layout(props: LayoutProps) {
             </form>
           )}
         </header>
-        <main>
+        <main id="main" tabindex={-1}>
           <h1>{props.title}</h1>
           {props.flash && <div class="flash" role="status">{props.flash}</div>}
           {props.error && <div class="error" role="alert">{props.error}</div>}

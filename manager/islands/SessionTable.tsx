@@ -75,7 +75,9 @@ export function SessionTable(props: SessionTableProps) {
             <th class="opt">Proxy</th>
             <th>Watching</th>
             <th class="opt">Sent</th>
-            <th></th>
+            <th>
+              <span class="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -1,8 +1,16 @@
-/** Builds /static/islands.js from client.tsx with `deno bundle`, once per change of sources. */
+/**
+ * Builds /static/islands.js from client.tsx with `deno bundle`, once per change of sources. Code
+ * splitting puts what islands import dynamically (the video players, ~850 KB) in chunks of their
+ * own, fetched only when used; the entry stays small.
+ */
 
 const HERE = new URL(".", import.meta.url);
-/** Where the bundle is written. */
-export const BUNDLE_PATH = new URL("../static/islands.js", import.meta.url);
+/** Where the bundle and its chunks are written. */
+export const BUNDLE_DIR = new URL("../static/islands/", import.meta.url);
+/** The entry of the bundle, served as /static/islands.js. */
+export const BUNDLE_PATH = new URL("client.js", BUNDLE_DIR);
+/** Names of the chunks next to the entry (esbuild's `<name>-<hash>.js`). */
+export const CHUNK_NAME = /^[A-Za-z0-9_-]{1,64}\.js$/;
 
 async function newestSource(): Promise<number> {
   let newest = 0;
@@ -26,14 +34,19 @@ export function ensureIslandBundle(): Promise<void> {
       if (!(err instanceof Deno.errors.NotFound)) throw err;
     }
     if (out?.mtime && out.mtime.getTime() >= await newestSource()) return;
+    // Chunks of an older build go: their names change with their content.
+    await Deno.remove(BUNDLE_DIR, { recursive: true }).catch((err) => {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    });
     const cmd = new Deno.Command(Deno.execPath(), {
       args: [
         "bundle",
         "--platform",
         "browser",
         "--minify",
-        "-o",
-        BUNDLE_PATH.pathname,
+        "--code-splitting",
+        "--outdir",
+        BUNDLE_DIR.pathname,
         new URL("client.tsx", HERE).pathname,
       ],
       stdout: "piped",

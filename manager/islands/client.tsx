@@ -2,7 +2,9 @@
 import { h, hydrate } from "preact";
 import type { FunctionComponent } from "preact";
 import { ImportProgress } from "./ImportProgress.tsx";
+import { PlayButton } from "./PlayButton.tsx";
 import { ChannelTable } from "./ChannelTable.tsx";
+import { CopyButton } from "./CopyButton.tsx";
 import { DownstreamGroups } from "./DownstreamGroups.tsx";
 import { GuideImportProgress } from "./GuideImportProgress.tsx";
 import { GuideMappingField } from "./GuideMappingField.tsx";
@@ -12,11 +14,13 @@ import { SessionTable } from "./SessionTable.tsx";
 const REGISTRY: Record<string, FunctionComponent<Record<string, unknown>>> = {
   ImportProgress: ImportProgress as unknown as FunctionComponent<Record<string, unknown>>,
   ChannelTable: ChannelTable as unknown as FunctionComponent<Record<string, unknown>>,
+  CopyButton: CopyButton as unknown as FunctionComponent<Record<string, unknown>>,
   DownstreamGroups: DownstreamGroups as unknown as FunctionComponent<Record<string, unknown>>,
   GuideImportProgress: GuideImportProgress as unknown as FunctionComponent<
     Record<string, unknown>
   >,
   GuideMappingField: GuideMappingField as unknown as FunctionComponent<Record<string, unknown>>,
+  PlayButton: PlayButton as unknown as FunctionComponent<Record<string, unknown>>,
   SessionTable: SessionTable as unknown as FunctionComponent<Record<string, unknown>>,
   SessionDetail: SessionDetail as unknown as FunctionComponent<Record<string, unknown>>,
 };

@@ -4,12 +4,12 @@
  * depends on changed, and cached in both encodings meanwhile.
  */
 import { getDownstreamPlaylist } from "../../common/db/downstream_playlists.ts";
-import { getProxy } from "../../common/db/proxies.ts";
 import { NotFoundError } from "../../common/errors.ts";
 import type { Topic } from "../../common/kv/revisions.ts";
-import type { DownstreamPlaylist, Proxy } from "../../common/schemas.ts";
+import type { DownstreamPlaylist } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
-import { iconUrlFor, joinPort, publicUrls } from "../services/downstream.ts";
+import { iconUrlFor, publicUrls } from "../services/downstream.ts";
+import { proxyBaseOf } from "../services/play.ts";
 import { mappedDownstream } from "../services/guides.ts";
 import { type OutputKind, type Rendered, rendered } from "./cache.ts";
 import { renderGuide } from "./render_guide.ts";
@@ -61,15 +61,6 @@ async function withPlaylist(
 
 /** Renders a downstream playlist's M3U from current data. */
 async function renderPlaylist(deps: ManagerDeps, p: DownstreamPlaylist): Promise<Rendered> {
-  let proxy: Proxy | null = null;
-  if (p.streamMode === "proxy" && p.proxyId) {
-    try {
-      proxy = await getProxy(deps.kv, p.proxyId);
-    } catch (err) {
-      // A deleted proxy: stream URLs fall back to the default proxy address.
-      if (!(err instanceof NotFoundError)) throw err;
-    }
-  }
   // A channel without a tvg-id of its own takes its guide channel's id, so players match it.
   const channels = (await mappedDownstream(deps, p)).map((r) => ({
     ...r.channel,
@@ -78,9 +69,7 @@ async function renderPlaylist(deps: ManagerDeps, p: DownstreamPlaylist): Promise
   const text = renderM3u(channels, {
     guideUrl: publicUrls(deps.config, p).guideUrl,
     mode: p.streamMode,
-    proxyBase: proxy
-      ? joinPort(proxy.externalUrl, proxy.externalPort)
-      : joinPort(deps.config.externalProxyUrl, deps.config.externalProxyPort),
+    proxyBase: await proxyBaseOf(deps, p),
     streamToken: p.streamToken,
     iconUrl: iconUrlFor(deps),
   });

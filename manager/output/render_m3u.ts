@@ -25,7 +25,10 @@ export function streamExtension(url: string): string {
 }
 
 /** The URL a client uses to play one channel. */
-export function streamUrl(a: AssembledChannel, opts: RenderOptions): string {
+export function streamUrl(
+  a: Pick<AssembledChannel, "channel">,
+  opts: Pick<RenderOptions, "mode" | "proxyBase" | "streamToken">,
+): string {
   if (opts.mode === "direct") return a.channel.url;
   return `${opts.proxyBase}/stream/${opts.streamToken}/${a.channel.id}${
     streamExtension(a.channel.url)

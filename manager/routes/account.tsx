@@ -15,6 +15,7 @@ import { type ManagerEnv, setSessionCookie } from "../auth.ts";
 import { type FieldErrors, fieldErrors, formatTime } from "../components/Field.tsx";
 import { Field } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
+import { Copy } from "../components/Copy.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import type { Context } from "hono";
 import { redirectWithNotice } from "../notice.ts";
@@ -111,7 +112,8 @@ export function accountRoutes(deps: ManagerDeps) {
           {secret && (
             <div class="flash">
               New token (copy it now, it is not shown again):{" "}
-              <code data-testid="new-token">{secret}</code>
+              <code id="new-token" data-testid="new-token">{secret}</code>{" "}
+              <Copy target="new-token" what="new token" />
             </div>
           )}
           <table>
@@ -121,7 +123,9 @@ export function accountRoutes(deps: ManagerDeps) {
                 <th>Starts with</th>
                 <th>Scope</th>
                 <th>Created</th>
-                <th></th>
+                <th>
+                  <span class="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>

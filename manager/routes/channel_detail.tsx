@@ -9,6 +9,7 @@ import type { ManagerEnv } from "../auth.ts";
 import { ChannelStyles } from "../components/channel_styles.tsx";
 import { Field, type FieldErrors, fieldErrors } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
+import { playCard } from "../components/Play.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { GuideMappingField } from "../islands/GuideMappingField.tsx";
 import { Island } from "../islands/island.tsx";
@@ -63,6 +64,7 @@ export function channelDetailRoutes(deps: ManagerDeps) {
       channelViewById(deps, id),
     ]);
     const o = versioned.value;
+    const play = await playCard(c, deps, id);
     const match = view.guide;
     const v = opts.values ?? {
       name: o.name ?? "",
@@ -174,6 +176,7 @@ export function channelDetailRoutes(deps: ManagerDeps) {
             </tbody>
           </table>
         </div>
+        {play}
         <form method="post" class="card" action={`/admin/channels/${id}`}>
           <h2>Overrides</h2>
           <p class="hint">Empty fields use the imported value. Overrides survive every refresh.</p>

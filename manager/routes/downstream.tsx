@@ -7,6 +7,7 @@ import { groupLines, parseGroupLines } from "../../common/output/group_entries.t
 import type { ManagerEnv } from "../auth.ts";
 import { Field, type FieldErrors, fieldErrors, TextArea } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
+import { Copy } from "../components/Copy.tsx";
 import { DownstreamGroups } from "../islands/DownstreamGroups.tsx";
 import { Island } from "../islands/island.tsx";
 import type { ManagerDeps } from "../deps.ts";
@@ -318,11 +319,18 @@ export function downstreamRoutes(deps: ManagerDeps) {
           <p>
             <strong>Playlist URL</strong> (give it to the device):
           </p>
-          <pre class="copy" style={wrap} data-testid="playlist-url">{p.playlistUrl}</pre>
+          <pre
+            class="copy"
+            style={wrap}
+            id="playlist-url"
+            data-testid="playlist-url"
+          >{p.playlistUrl}</pre>
+          <Copy target="playlist-url" what="playlist URL" />
           <p>
             <strong>Guide URL</strong>:
           </p>
-          <pre class="copy" style={wrap} data-testid="guide-url">{p.guideUrl}</pre>
+          <pre class="copy" style={wrap} id="guide-url" data-testid="guide-url">{p.guideUrl}</pre>
+          <Copy target="guide-url" what="guide URL" />
           <div class="toolbar">
             <a class="btn secondary" href={`/admin/downstream/${p.id}`}>Edit</a>
             <form method="post" action={`/admin/downstream/${p.id}/rotate`} class="inline">

@@ -5,6 +5,7 @@ import { getUpstreamPlaylist, listUpstreamPlaylists } from "../../common/db/upst
 import { NotFoundError } from "../../common/errors.ts";
 import type { ManagerEnv } from "../auth.ts";
 import { Csrf, page } from "../components/Layout.tsx";
+import { Copy } from "../components/Copy.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { groupListText, groupViews, setGroupEnabled } from "../services/channels.ts";
 import { getGroupOverride, renameGroup, renumberGroup } from "../services/overrides.ts";
@@ -107,7 +108,8 @@ export function groupRoutes(deps: ManagerDeps) {
       "Group list",
       <div class="card">
         <p class="hint">Copy these names into a downstream playlist or an exclusion list.</p>
-        <pre class="copy" data-testid="group-list">{text}</pre>
+        <pre class="copy" id="group-list" data-testid="group-list">{text}</pre>
+        <Copy target="group-list" what="group list" />
         <a href="/admin/groups">Back to groups</a>
       </div>,
     );

@@ -8,6 +8,7 @@ import { listProxies } from "../../common/db/proxies.ts";
 import { listSessions } from "../../common/streams/sessions.ts";
 import { HEARTBEAT_STALE_MS, listHeartbeats } from "../../common/streams/slots.ts";
 import type { ManagerEnv } from "../auth.ts";
+import { Copy } from "../components/Copy.tsx";
 import { formatTime } from "../components/Field.tsx";
 import { page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
@@ -166,14 +167,26 @@ export function homeRoutes(deps: ManagerDeps) {
                         {noGuide > 0 && <div class="hint">{noGuide} without guide data</div>}
                       </td>
                       <td class="url opt">
-                        <input
-                          readonly
-                          value={d.playlistUrl}
-                          aria-label={`${d.name} playlist URL`}
-                        />
+                        <div class="copy-row">
+                          <input
+                            readonly
+                            id={`playlist-url-${d.id}`}
+                            value={d.playlistUrl}
+                            aria-label={`${d.name} playlist URL`}
+                          />
+                          <Copy target={`playlist-url-${d.id}`} what={`${d.name} playlist URL`} />
+                        </div>
                       </td>
                       <td class="url opt">
-                        <input readonly value={d.guideUrl} aria-label={`${d.name} guide URL`} />
+                        <div class="copy-row">
+                          <input
+                            readonly
+                            id={`guide-url-${d.id}`}
+                            value={d.guideUrl}
+                            aria-label={`${d.name} guide URL`}
+                          />
+                          <Copy target={`guide-url-${d.id}`} what={`${d.name} guide URL`} />
+                        </div>
                       </td>
                     </tr>
                   ))}

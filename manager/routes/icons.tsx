@@ -185,7 +185,9 @@ export function iconRoutes(deps: ManagerDeps) {
                       <th class="opt">Size</th>
                       <th>Status</th>
                       <th class="opt">Channels</th>
-                      <th></th>
+                      <th>
+                        <span class="sr-only">Actions</span>
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
