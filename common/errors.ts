@@ -18,6 +18,11 @@ export class ValidationError extends Error {
   }
 }
 
+/** A request that breaks its schema (the API's 400, with the flattened zod issues). */
+export class InvalidRequestError extends ValidationError {
+  override name = "InvalidRequestError";
+}
+
 /** An upstream server or file failed us. */
 export class UpstreamError extends Error {
   override name = "UpstreamError";

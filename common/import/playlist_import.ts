@@ -184,6 +184,7 @@ async function importGeneration(
   });
   const writer = new ChunkWriter(kv, playlist.id, generation);
   const channels: Channel[] = [];
+  let headerAttrs: Record<string, string> = {};
   try {
     const it = parseM3uStream(source.body);
     let step = await it.next();
@@ -277,6 +278,7 @@ async function importGeneration(
       step = await it.next();
     }
     const summary = step.value;
+    headerAttrs = keptHeaderAttrs(summary.header.attrs);
     run.counts.orphans = summary.orphans;
     for (const issue of summary.issues.slice(0, 20)) {
       run.warnings.push(`Line ${issue.line}: ${issue.message}`);
@@ -319,8 +321,19 @@ async function importGeneration(
     newGroups,
     editsAtStart,
     previous: oldList,
+    headerAttrs,
   });
   return { channels, groups };
+}
+
+/**
+ * The header attributes stored on the playlist record: a few, each short, so a hostile header
+ * cannot push the record past KV's 64 KiB value limit.
+ */
+function keptHeaderAttrs(attrs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(attrs).filter(([k, v]) => k.length <= 100 && v.length <= 4000).slice(0, 20),
+  );
 }
 
 /**
@@ -342,6 +355,8 @@ async function switchGeneration(
     editsAtStart: string | null;
     /** the channels of the generation in use (its keys are deleted after the switch) */
     previous: Channel[];
+    /** attributes of the file's #EXTM3U line(s): url-tvg, x-tvg-url and such */
+    headerAttrs: Record<string, string>;
   },
 ): Promise<string | null> {
   // Groups are shared by every generation: a run that lost its lease must not touch them.
@@ -383,6 +398,7 @@ async function switchGeneration(
       .set(upstreamPlaylistKey(playlist.id), {
         ...pEntry.value,
         generation: next.generation,
+        headerAttrs: next.headerAttrs,
         lastImportedAt: new Date().toISOString(),
       });
     // The lease checks that this run still owns the playlist's import, so a run declared dead
