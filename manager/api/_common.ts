@@ -72,7 +72,7 @@ export function flattenIssues(error: z.ZodError): Record<string, string[]> {
 /** A new API router whose validation failures answer 400 `{ error, issues }`. */
 export function apiRouter(): OpenAPIHono<ManagerEnv> {
   const app = new OpenAPIHono<ManagerEnv>({
-    defaultHook: (result, c) => {
+    defaultHook: (result) => {
       if (!result.success) {
         throw new InvalidRequestError("The request is not valid", flattenIssues(result.error));
       }

@@ -99,7 +99,7 @@ export const playlistResource = defineSource({
       <form method="post" action={`/admin/playlists/${id}/add-guides`} class="card">
         <Csrf c={c} />
         <p>The playlist's header names {urls.length === 1 ? "a guide" : "guides"}:</p>
-        <ul data-testid="header-guides">{urls.map((u) => <li class="url">{u}</li>)}</ul>
+        <ul data-testid="header-guides">{urls.map((u) => <li key={u} class="url">{u}</li>)}</ul>
         <button type="submit">
           Add {urls.length === 1 ? "it as a guide source" : `these ${urls.length} as guide sources`}
         </button>
