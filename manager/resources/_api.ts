@@ -118,55 +118,46 @@ export function resourceApi<V extends { id: string; name: string }, I, O>(
       description: "The ETag of the version to change: another version answers 409",
     }),
   });
-  app.openapi(
-    createRoute({
-      method: "put",
-      path: item,
-      tags,
-      summary: `Replace a ${noun}`,
-      request: { params: IdParam, headers: ifMatch, body: body(spec.input) },
-      responses: {
-        200: { ...json(view, "Replaced"), ...etag },
-        ...errorsOf(400, 404, 409, 415, 422),
+  // A PATCH is merged into the stored fields and validated as a replacement is.
+  const changes = [
+    { method: "put" as const, schema: spec.input, verb: "Replace", said: "Replaced" },
+    { method: "patch" as const, schema: patch, verb: "Change some fields of", said: "Changed" },
+  ];
+  for (const change of changes) {
+    app.openapi(
+      createRoute({
+        method: change.method,
+        path: item,
+        tags,
+        summary: `${change.verb} a ${noun}`,
+        request: { params: IdParam, headers: ifMatch, body: body(change.schema) },
+        responses: {
+          200: { ...json(view, change.said), ...etag },
+          ...errorsOf(400, 404, 409, 415, 422),
+        },
+      }),
+      async (c) => {
+        const id = c.req.valid("param").id;
+        let input = c.req.valid("json") as Record<string, unknown>;
+        let expectVersion = expectedVersion(c.req.header("if-match"));
+        if (change.method === "patch") {
+          const current = await spec.ops.get(deps, id);
+          const merged = spec.input.safeParse({
+            ...inputFields(spec.input, current.value),
+            ...input,
+          });
+          if (!merged.success) {
+            throw new InvalidRequestError("The request is not valid", flattenIssues(merged.error));
+          }
+          input = merged.data;
+          // Checked against the version merged into, unless the caller names one.
+          expectVersion ??= current.version;
+        }
+        await spec.ops.update(deps, id, input as I, { expectVersion });
+        return await answer(c, id, 200);
       },
-    }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      const expectVersion = expectedVersion(c.req.header("if-match"));
-      await spec.ops.update(deps, id, c.req.valid("json") as I, { expectVersion });
-      return await answer(c, id, 200);
-    },
-  );
-  app.openapi(
-    createRoute({
-      method: "patch",
-      path: item,
-      tags,
-      summary: `Change some fields of a ${noun}`,
-      description: "The fields sent are merged into the stored ones; the result is validated " +
-        "as a replacement is.",
-      request: { params: IdParam, headers: ifMatch, body: body(patch) },
-      responses: {
-        200: { ...json(view, "Changed"), ...etag },
-        ...errorsOf(400, 404, 409, 415, 422),
-      },
-    }),
-    async (c) => {
-      const id = c.req.valid("param").id;
-      const current = await spec.ops.get(deps, id);
-      const merged = spec.input.safeParse({
-        ...inputFields(spec.input, current.value),
-        ...c.req.valid("json") as Record<string, unknown>,
-      });
-      if (!merged.success) {
-        throw new InvalidRequestError("The request is not valid", flattenIssues(merged.error));
-      }
-      // Checked against the version merged into, unless the caller names one.
-      const expectVersion = expectedVersion(c.req.header("if-match")) ?? current.version;
-      await spec.ops.update(deps, id, merged.data as I, { expectVersion });
-      return await answer(c, id, 200);
-    },
-  );
+    );
+  }
   app.openapi(
     createRoute({
       method: "delete",

@@ -7,7 +7,7 @@
 import type { Context, Hono } from "hono";
 import type { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ComponentChildren } from "preact";
-import type { Versioned } from "../../common/db/_repository.ts";
+import type { NamedRecord, Repository, Versioned } from "../../common/db/_repository.ts";
 import type { ManagerEnv } from "../auth.ts";
 import type { ManagerDeps } from "../deps.ts";
 import { resourceApi } from "./_api.ts";
@@ -151,5 +151,28 @@ export function defineResource<
     path: spec.path,
     pages: spec.pages ? (deps) => resourcePages(spec, deps) : null,
     api: (deps) => resourceApi(spec, deps),
+  };
+}
+
+/**
+ * The operations of a resource kept as is in a repository; `check` refuses an input that names
+ * what does not exist (ValidationError) before a create or an update.
+ */
+export function repositoryOps<T extends NamedRecord, I, O>(
+  repo: Repository<T, I>,
+  check?: (deps: ManagerDeps, input: I) => Promise<void>,
+): ResourceOps<T, I, O> {
+  return {
+    list: (deps) => repo.list(deps.kv),
+    get: (deps, id) => repo.getVersioned(deps.kv, id),
+    create: async (input, { deps }) => {
+      await check?.(deps, input);
+      return await repo.create(deps.kv, input);
+    },
+    update: async (deps, id, input, opts) => {
+      await check?.(deps, input);
+      return await repo.update(deps.kv, id, input, opts);
+    },
+    remove: (deps, id) => repo.remove(deps.kv, id),
   };
 }

@@ -18,25 +18,22 @@ import { redirectWithNotice } from "../notice.ts";
 import {
   checkSourceInput,
   type Source,
+  type SourceFields,
   type SourceView,
   sourceViews,
   viewOf,
 } from "../services/sources.ts";
-import { defineResource, type FormProps, type Resource, type ResourceOps } from "./define.ts";
+import {
+  defineResource,
+  type FormProps,
+  repositoryOps,
+  type Resource,
+  type ResourceOps,
+} from "./define.ts";
 import { type FormField, inputDefaults } from "./form.ts";
 
-type SourceRecord = {
-  id: string;
-  name: string;
-  url: string;
-  path: string;
-  userAgentId: string | null;
-  refreshMinutes: number;
-  enabled: boolean;
-};
-
 /** What differs between the kinds of source. */
-export interface SourceSpec<S extends SourceRecord, I, R, X, O> {
+export interface SourceSpec<S extends SourceFields & { id: string }, I, R, X, O> {
   source: Source<S, I, R, X>;
   noun: string;
   /** Sentence words for the API's descriptions ("playlist"). */
@@ -74,7 +71,13 @@ export interface SourceSpec<S extends SourceRecord, I, R, X, O> {
 }
 
 /** Defines an import source as a resource with its import routes. */
-export function defineSource<S extends SourceRecord, I extends Partial<SourceRecord>, R, X, O>(
+export function defineSource<
+  S extends SourceFields & { id: string },
+  I extends Partial<SourceFields>,
+  R,
+  X,
+  O,
+>(
   spec: SourceSpec<S, I, R, X, O>,
 ): Resource<SourceView<S, R, X>, I, O> {
   const { source } = spec;
@@ -108,20 +111,13 @@ export function defineSource<S extends SourceRecord, I extends Partial<SourceRec
       { name: "enabled", label: "Enabled", kind: "checkbox" },
     ],
     ops: {
+      ...repositoryOps(source.repo, checkSourceInput) as ResourceOps<V, I, O>,
       list: (deps) => sourceViews(deps, source),
       get: async (deps, id) => {
         const { value, version } = await source.repo.getVersioned(deps.kv, id);
         return { value: await viewOf(deps, source, value), version };
       },
-      create: spec.create ?? (async (input, { deps }) => {
-        await checkSourceInput(deps, input as Partial<SourceRecord> as SourceRecord);
-        return await source.repo.create(deps.kv, input);
-      }),
-      update: async (deps, id, input, opts) => {
-        await checkSourceInput(deps, input as Partial<SourceRecord> as SourceRecord);
-        return await source.repo.update(deps.kv, id, input, opts);
-      },
-      remove: (deps, id) => source.repo.remove(deps.kv, id),
+      ...spec.create && { create: spec.create },
     },
     pages: {
       title: spec.titles.list,

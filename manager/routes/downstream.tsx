@@ -24,7 +24,7 @@ import {
   withUrls,
 } from "../services/downstream.ts";
 import { redirectWithNotice } from "../notice.ts";
-import { defineResource, type FormProps } from "../resources/define.ts";
+import { defineResource, type FormProps, repositoryOps } from "../resources/define.ts";
 import { inputDefaults } from "../resources/form.ts";
 import { NameLink } from "../components/NameLink.tsx";
 
@@ -207,20 +207,12 @@ export const downstreamResource = defineResource({
     { name: "enabled", label: "Enabled", kind: "checkbox" },
   ],
   ops: {
+    ...repositoryOps(downstreamPlaylists, checkDownstreamInput),
     list: async (deps) => withProxyNames(deps, await downstreamViews(deps)),
     get: async (deps, id) => {
       const { value, version } = await downstreamView(deps, id);
       return { value: (await withProxyNames(deps, [value]))[0], version };
     },
-    create: async (input, { deps }) => {
-      await checkDownstreamInput(deps, input);
-      return await downstreamPlaylists.create(deps.kv, input);
-    },
-    update: async (deps, id, input, opts) => {
-      await checkDownstreamInput(deps, input);
-      return await downstreamPlaylists.update(deps.kv, id, input, opts);
-    },
-    remove: (deps, id) => downstreamPlaylists.remove(deps.kv, id),
   },
   pages: {
     title: "Downstream playlists",

@@ -5,7 +5,7 @@ import { HEARTBEAT_STALE_MS, listHeartbeats } from "../../common/streams/slots.t
 import { Proxy, ProxyInput } from "../../common/schemas.ts";
 import { formatTime } from "../components/Field.tsx";
 import type { ManagerDeps } from "../deps.ts";
-import { defineResource } from "../resources/define.ts";
+import { defineResource, repositoryOps } from "../resources/define.ts";
 import { joinPort } from "../services/downstream.ts";
 
 /** A proxy with its liveness: online while its heartbeat (every 5 s) is fresh. */
@@ -53,14 +53,12 @@ export const proxyResource = defineResource({
     { name: "externalPort", label: "External port", kind: "number", invalid: PORT },
   ],
   ops: {
+    ...repositoryOps(proxies),
     list: async (deps) => withLiveness(deps, await proxies.list(deps.kv)),
     get: async (deps, id) => {
       const { value, version } = await proxies.getVersioned(deps.kv, id);
       return { value: (await withLiveness(deps, [value]))[0], version };
     },
-    create: async (input, { deps }) => await proxies.create(deps.kv, input),
-    update: (deps, id, input, opts) => proxies.update(deps.kv, id, input, opts),
-    remove: (deps, id) => proxies.remove(deps.kv, id),
   },
   pages: {
     title: "Proxies",

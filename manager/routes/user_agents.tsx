@@ -1,7 +1,7 @@
 /** User agents: the strings sent upstream; pages under /admin/user-agents, API /user-agents. */
 import { userAgents } from "../../common/db/user_agents.ts";
 import { UserAgent, UserAgentInput } from "../../common/schemas.ts";
-import { defineResource } from "../resources/define.ts";
+import { defineResource, repositoryOps } from "../resources/define.ts";
 
 /** The user agent resource. */
 export const userAgentResource = defineResource({
@@ -18,13 +18,7 @@ export const userAgentResource = defineResource({
       hint: "Sent upstream when downloading playlists, guides and icons.",
     },
   ],
-  ops: {
-    list: (deps) => userAgents.list(deps.kv),
-    get: (deps, id) => userAgents.getVersioned(deps.kv, id),
-    create: async (input, { deps }) => await userAgents.create(deps.kv, input),
-    update: (deps, id, input, opts) => userAgents.update(deps.kv, id, input, opts),
-    remove: (deps, id) => userAgents.remove(deps.kv, id),
-  },
+  ops: repositoryOps(userAgents),
   pages: {
     title: "User agents",
     addLabel: "Add user agent",

@@ -14,7 +14,7 @@ import type { Epg, EpgImportRun, EpgInput } from "../../common/xmltv/schemas.ts"
 import type { ManagerDeps } from "../deps.ts";
 
 /** What every source's input and record have. */
-interface SourceFields {
+export interface SourceFields {
   name: string;
   url: string;
   path: string;
@@ -88,7 +88,7 @@ export async function sourceViews<S extends SourceFields & { id: string }, I, R,
 /** Refuses an unknown user agent and a path outside DATA_DIR (ValidationError, 422). */
 export async function checkSourceInput(
   deps: ManagerDeps,
-  input: Pick<SourceFields, "userAgentId" | "path">,
+  input: Partial<Pick<SourceFields, "userAgentId" | "path">>,
 ): Promise<void> {
   if (input.userAgentId) {
     const ua = await deps.kv.get(userAgentKey(input.userAgentId));
