@@ -2,6 +2,7 @@
 import type { ChannelOverride } from "../schemas.ts";
 import type { Epg, EpgImportRun, EpgInput } from "../xmltv/schemas.ts";
 import { defineRepository } from "./_repository.ts";
+import { editedSource, newSource } from "./_sources.ts";
 import { deletePrefix } from "./_store.ts";
 import {
   channelOverridesPrefix,
@@ -23,21 +24,8 @@ export const epgs = defineRepository<Epg, EpgInput>({
   byName: epgsByNameKey,
   nameLabel: "Guide name",
   topics: ["guides"],
-  build: (input, { id, now }) => ({
-    id,
-    ...input,
-    userAgentId: input.userAgentId || null,
-    createdAt: now,
-    updatedAt: now,
-    generation: null,
-    lastImportedAt: null,
-  }),
-  apply: (cur, input, now) => ({
-    ...cur,
-    ...input,
-    userAgentId: input.userAgentId || null,
-    updatedAt: now,
-  }),
+  build: newSource,
+  apply: editedSource,
   deleteAlso: (epg) => ({ keys: [epgImportLockKey(epg.id)], topics: ["overrides"] }),
   afterDelete: (kv, epg) => deleteLeftovers(kv, epg.id),
 });

@@ -2,6 +2,7 @@
 import type { UpstreamPlaylist, UpstreamPlaylistInput } from "../schemas.ts";
 import { keySize, MAX_KEY_BYTES } from "../kv/size.ts";
 import { defineRepository } from "./_repository.ts";
+import { editedSource, newSource } from "./_sources.ts";
 import { deletePrefix, listValues } from "./_store.ts";
 import {
   channelEditLogPrefix,
@@ -27,23 +28,8 @@ export const upstreamPlaylists = defineRepository<UpstreamPlaylist, UpstreamPlay
   byName: upstreamPlaylistsByNameKey,
   nameLabel: "Playlist name",
   topics: ["channels"],
-  build: (input, { id, now }) => ({
-    id,
-    ...input,
-    userAgentId: input.userAgentId || null,
-    createdAt: now,
-    updatedAt: now,
-    generation: null,
-    headerAttrs: {},
-    lastRunId: null,
-    lastImportedAt: null,
-  }),
-  apply: (cur, input, now) => ({
-    ...cur,
-    ...input,
-    userAgentId: input.userAgentId || null,
-    updatedAt: now,
-  }),
+  build: (input, base) => ({ ...newSource(input, base), headerAttrs: {}, lastRunId: null }),
+  apply: editedSource,
   deleteAlso: (p) => ({
     keys: [importLockKey(p.id), channelEditsKey(p.id)],
     topics: ["overrides"],

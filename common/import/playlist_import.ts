@@ -38,8 +38,7 @@ import { PLAYLISTS, type RunLease, type StartedRun, startRun } from "../sources/
 import type { M3uEntry } from "../m3u/mod.ts";
 import { claimPrevious, indexOld, reuseEqualParts } from "./_previous.ts";
 import { recalled, remember } from "../db/written_generations.ts";
-import { userAgentFor } from "../db/user_agents.ts";
-import { openSource } from "./source.ts";
+import { newRunRecord, openRunSource } from "./source.ts";
 import { blockedReason, compileUrlRules, isNetworkUrl } from "./url_rules.ts";
 import type { UrlRules } from "./url_rules.ts";
 
@@ -87,16 +86,7 @@ function newId(): string {
 /** A new run record of a playlist import, running, with nothing counted yet. */
 export function newImportRun(playlistId: string, trigger: ImportRun["trigger"]): ImportRun {
   return {
-    id: ulid(),
-    playlistId,
-    trigger,
-    status: "running",
-    startedAt: new Date().toISOString(),
-    finishedAt: null,
-    durationMs: null,
-    bytes: 0,
-    totalBytes: null,
-    counts: {
+    ...newRunRecord(trigger, {
       entries: 0,
       channels: 0,
       added: 0,
@@ -106,9 +96,8 @@ export function newImportRun(playlistId: string, trigger: ImportRun["trigger"]):
       disabledByRule: 0,
       groups: 0,
       orphans: 0,
-    },
-    error: null,
-    warnings: [],
+    }),
+    playlistId,
   };
 }
 
@@ -166,21 +155,13 @@ async function importGeneration(
   const seenGroups = new Set<string>();
   const newGroups: Group[] = [];
 
-  const ua = await userAgentFor(kv, playlist.userAgentId, s.userAgent);
-  const source = await openSource({
-    url: playlist.url || undefined,
-    path: playlist.path || undefined,
+  const source = await openRunSource(kv, playlist, lease, {
     dataDir: s.dataDir,
-    userAgent: ua,
+    userAgent: s.userAgent,
     timeoutMs: s.playlistTimeout * 1000,
     maxBytes: s.maxPlaylistMb * 1048576,
     capName: "MAX_PLAYLIST_MB",
     allowedPrivateHosts: s.allowedPrivateHosts,
-    signal: lease.signal,
-    onBytes: (received, total) => {
-      run.bytes = received;
-      run.totalBytes = total;
-    },
   });
   const writer = new ChunkWriter(kv, playlist.id, generation);
   const channels: Channel[] = [];

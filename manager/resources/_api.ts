@@ -99,13 +99,17 @@ export function resourceApi<V extends { id: string; name: string }, I, O>(
       return await answer(c, created.id, 201);
     },
   );
+  /** A route of one record, named by its id. */
+  const ofOne = <M extends "get" | "delete">(method: M, summary: string) => ({
+    method,
+    path: item,
+    tags,
+    summary,
+    request: { params: IdParam },
+  });
   app.openapi(
     createRoute({
-      method: "get",
-      path: item,
-      tags,
-      summary: `Read a ${noun}`,
-      request: { params: IdParam },
+      ...ofOne("get", `Read a ${noun}`),
       responses: {
         200: { ...json(view, `The ${noun}; the ETag names its version`), ...etag },
         ...errorsOf(404),
@@ -160,11 +164,7 @@ export function resourceApi<V extends { id: string; name: string }, I, O>(
   }
   app.openapi(
     createRoute({
-      method: "delete",
-      path: item,
-      tags,
-      summary: `Delete a ${noun}`,
-      request: { params: IdParam },
+      ...ofOne("delete", `Delete a ${noun}`),
       responses: { 204: { description: "Deleted" }, ...errorsOf(404, 409) },
     }),
     async (c) => {

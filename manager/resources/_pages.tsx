@@ -87,7 +87,33 @@ export function resourcePages<V extends { id: string; name: string }, I, O>(
 
   const list = async (c: PageContext, error?: string) => {
     const items = await spec.ops.list(deps);
-    const deletes = pages.deleteInList !== false;
+    const hasActions = !!pages.actions || pages.deleteInList !== false;
+    const row = (v: V) => (
+      <tr {...dataAttributes(pages.rowData?.(v))}>
+        {pages.columns.map((col) => (
+          <td
+            key={col.head}
+            class={[col.class, col.opt && "opt"].filter(Boolean).join(" ") || undefined}
+          >
+            {col.cell(v, c, deps)}
+          </td>
+        ))}
+        {hasActions && <td class={pages.actions ? "actions" : undefined}>{actions(c, v)}</td>}
+      </tr>
+    );
+    const table = (
+      <table class={pages.tableClass}>
+        <thead>
+          <tr>
+            {pages.columns.map((col) => (
+              <th key={col.head} class={col.opt ? "opt" : undefined}>{col.head}</th>
+            ))}
+            {hasActions && <th></th>}
+          </tr>
+        </thead>
+        <tbody>{items.map(row)}</tbody>
+      </table>
+    );
     return page(
       c,
       pages.title,
@@ -96,52 +122,27 @@ export function resourcePages<V extends { id: string; name: string }, I, O>(
           <a class="btn" href={`${base}/new`}>{pages.addLabel}</a>
         </div>
         <div class="card">
-          {items.length === 0
-            ? <p class="muted">{pages.empty}</p>
-            : (
-              <table class={pages.tableClass}>
-                <thead>
-                  <tr>
-                    {pages.columns.map((col) => (
-                      <th class={col.opt ? "opt" : undefined}>{col.head}</th>
-                    ))}
-                    {(pages.actions || deletes) && <th></th>}
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((v) => (
-                    <tr {...dataAttributes(pages.rowData?.(v))}>
-                      {pages.columns.map((col) => (
-                        <td
-                          class={[col.class, col.opt && "opt"].filter(Boolean).join(" ") ||
-                            undefined}
-                        >
-                          {col.cell(v, c, deps)}
-                        </td>
-                      ))}
-                      {(pages.actions || deletes) && (
-                        <td class={pages.actions ? "actions" : undefined}>
-                          {pages.actions?.(v, c)}
-                          {pages.actions && deletes && " "}
-                          {deletes && (
-                            <form method="post" action={`${base}/${v.id}/delete`} class="inline">
-                              <Csrf c={c} />
-                              <button class="small danger" type="submit">Delete</button>
-                            </form>
-                          )}
-                        </td>
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+          {items.length === 0 ? <p class="muted">{pages.empty}</p> : table}
         </div>
       </>,
       // An error, not a flash: the flash box says things went well.
       { status: error ? 409 : 200, error },
     );
   };
+
+  /** A row's buttons: the resource's own, then Delete. */
+  const actions = (c: PageContext, v: V) => (
+    <>
+      {pages.actions?.(v, c)}
+      {pages.actions && pages.deleteInList !== false && " "}
+      {pages.deleteInList !== false && (
+        <form method="post" action={`${base}/${v.id}/delete`} class="inline">
+          <Csrf c={c} />
+          <button class="small danger" type="submit">Delete</button>
+        </form>
+      )}
+    </>
+  );
 
   const save = async (c: PageContext, id?: string) => {
     const body = await c.req.parseBody();

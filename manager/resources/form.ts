@@ -33,6 +33,11 @@ export type FormField =
     options(deps: ManagerDeps): Promise<Choice[]> | Choice[];
   };
 
+/** The name field every resource has; `hint` says where the name shows. */
+export function nameField(hint?: string): FormField {
+  return { name: "name", label: "Name", kind: "text", required: true, hint };
+}
+
 /** The strings a form shows (and posts), keyed by field name. */
 export type FormValues = Record<string, string>;
 

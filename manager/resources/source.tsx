@@ -30,7 +30,7 @@ import {
   type Resource,
   type ResourceOps,
 } from "./define.ts";
-import { type FormField, inputDefaults } from "./form.ts";
+import { type FormField, inputDefaults, nameField } from "./form.ts";
 
 /** What differs between the kinds of source. */
 export interface SourceSpec<S extends SourceFields & { id: string }, I, R, X, O> {
@@ -89,7 +89,7 @@ export function defineSource<
     path: spec.path,
     input: spec.input,
     fields: [
-      { name: "name", label: "Name", kind: "text", required: true },
+      nameField(),
       { name: "url", label: "URL", kind: "url", hint: spec.urlHint },
       { name: "path", label: "Local file", kind: "text", hint: spec.pathHint },
       {

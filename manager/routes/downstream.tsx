@@ -25,7 +25,7 @@ import {
 } from "../services/downstream.ts";
 import { redirectWithNotice } from "../notice.ts";
 import { defineResource, type FormProps, repositoryOps } from "../resources/define.ts";
-import { inputDefaults } from "../resources/form.ts";
+import { inputDefaults, nameField } from "../resources/form.ts";
 import { NameLink } from "../components/NameLink.tsx";
 
 /** Shown wherever a playlist hands out upstream URLs as they are. */
@@ -179,7 +179,7 @@ export const downstreamResource = defineResource({
   path: "downstream",
   input: DownstreamPlaylistInput,
   fields: [
-    { name: "name", label: "Name", kind: "text" },
+    nameField("Part of the playlist URL."),
     { name: "streamMode", label: "Streams", kind: "select", options: () => STREAM_MODES },
     { name: "proxyId", label: "Proxy", kind: "select", options: () => [] },
     { name: "groups", label: "Groups, in order", kind: "lines" },

@@ -6,6 +6,7 @@ import { Proxy, ProxyInput } from "../../common/schemas.ts";
 import { formatTime } from "../components/Field.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { defineResource, repositoryOps } from "../resources/define.ts";
+import { nameField } from "../resources/form.ts";
 import { joinPort } from "../services/downstream.ts";
 
 /** A proxy with its liveness: online while its heartbeat (every 5 s) is fresh. */
@@ -36,7 +37,7 @@ export const proxyResource = defineResource({
   path: "proxies",
   input: ProxyInput,
   fields: [
-    { name: "name", label: "Name", kind: "text", required: true },
+    nameField(),
     {
       name: "internalUrl",
       label: "Internal URL",

@@ -2,6 +2,7 @@
 import { userAgents } from "../../common/db/user_agents.ts";
 import { UserAgent, UserAgentInput } from "../../common/schemas.ts";
 import { defineResource, repositoryOps } from "../resources/define.ts";
+import { nameField } from "../resources/form.ts";
 
 /** The user agent resource. */
 export const userAgentResource = defineResource({
@@ -9,7 +10,7 @@ export const userAgentResource = defineResource({
   path: "user-agents",
   input: UserAgentInput,
   fields: [
-    { name: "name", label: "Name", kind: "text", required: true },
+    nameField(),
     {
       name: "userAgent",
       label: "User agent string",
