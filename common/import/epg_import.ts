@@ -114,14 +114,8 @@ async function importGeneration(
 ): Promise<void> {
   const { run, generation } = lease;
   const save = (force?: boolean) => lease.save(force);
-  const source = await openRunSource(kv, epg, lease, {
-    dataDir: s.dataDir,
-    userAgent: s.userAgent,
-    timeoutMs: s.epgTimeout * 1000,
-    maxBytes: s.maxEpgMb * 1048576,
-    capName: "MAX_EPG_MB",
-    allowedPrivateHosts: s.allowedPrivateHosts,
-  });
+  const limits = { timeoutSeconds: s.epgTimeout, maxMb: s.maxEpgMb, capName: "MAX_EPG_MB" };
+  const source = await openRunSource(kv, epg, lease, { settings: s, ...limits });
   const warn = (m: string) => {
     if (run.warnings.length < MAX_WARNINGS) run.warnings.push(m);
   };

@@ -155,14 +155,12 @@ async function importGeneration(
   const seenGroups = new Set<string>();
   const newGroups: Group[] = [];
 
-  const source = await openRunSource(kv, playlist, lease, {
-    dataDir: s.dataDir,
-    userAgent: s.userAgent,
-    timeoutMs: s.playlistTimeout * 1000,
-    maxBytes: s.maxPlaylistMb * 1048576,
+  const limits = {
+    timeoutSeconds: s.playlistTimeout,
+    maxMb: s.maxPlaylistMb,
     capName: "MAX_PLAYLIST_MB",
-    allowedPrivateHosts: s.allowedPrivateHosts,
-  });
+  };
+  const source = await openRunSource(kv, playlist, lease, { settings: s, ...limits });
   const writer = new ChunkWriter(kv, playlist.id, generation);
   const channels: Channel[] = [];
   let headerAttrs: Record<string, string> = {};

@@ -302,13 +302,16 @@ function describe(err: unknown): string {
 }
 
 /** What an import needs to open the source of its run. */
-export type RunSourceOptions =
-  & Omit<
-    SourceOptions,
-    "url" | "path" | "userAgent" | "signal" | "onBytes"
-  >
-  & {
-    /** USER_AGENT_STRING: sent when the source names no user agent. */
+export interface RunSourceOptions {
+  /** DATA_DIR, USER_AGENT_STRING (sent when a source names no user agent), ALLOWED_PRIVATE_HOSTS */
+  settings: Pick<SourceOptions, "dataDir" | "userAgent" | "allowedPrivateHosts">;
+  /** The deadline and the cap of this kind of source, and the variable that sets the cap. */
+  timeoutSeconds: number;
+  maxMb: number;
+  capName: string;
+}
+
+/** USER_AGENT_STRING: sent when the source names no user agent. */
     userAgent: string;
   };
 
@@ -322,11 +325,16 @@ export async function openRunSource(
   lease: { signal: AbortSignal; run: { bytes: number; totalBytes: number | null } },
   opts: RunSourceOptions,
 ): Promise<OpenedSource> {
+  const { dataDir, userAgent, allowedPrivateHosts } = opts.settings;
   return await openSource({
-    ...opts,
     url: source.url || undefined,
     path: source.path || undefined,
-    userAgent: await userAgentFor(kv, source.userAgentId, opts.userAgent),
+    dataDir,
+    allowedPrivateHosts,
+    timeoutMs: opts.timeoutSeconds * 1000,
+    maxBytes: opts.maxMb * 1048576,
+    capName: opts.capName,
+    userAgent: await userAgentFor(kv, source.userAgentId, userAgent),
     signal: lease.signal,
     onBytes: (received, total) => {
       lease.run.bytes = received;

@@ -170,9 +170,6 @@ async function withProxyNames(deps: ManagerDeps, list: Omit<View, "proxyName">[]
   return list.map((p) => ({ ...p, proxyName: names.get(p.proxyId ?? "") ?? null }));
 }
 
-const NUMBER = "A whole number from 0 to 1000000";
-const DAYS = "A whole number of days from";
-
 /** The downstream playlist resource. */
 export const downstreamResource = defineResource({
   noun: "Playlist",
@@ -191,18 +188,23 @@ export const downstreamResource = defineResource({
     },
     { name: "excludeFilters", label: "Exclusion filters", kind: "lines" },
     { name: "numbering", label: "Channel numbers", kind: "select", options: () => NUMBERINGS },
-    { name: "numberStart", label: "Start value", kind: "number", invalid: NUMBER },
+    {
+      name: "numberStart",
+      label: "Start value",
+      kind: "number",
+      invalid: "A whole number from 0 to 1000000",
+    },
     {
       name: "guidePastDays",
       label: "Guide: days back",
       kind: "number",
-      invalid: `${DAYS} 0 to 30`,
+      invalid: "A whole number of days from 0 to 30",
     },
     {
       name: "guideFutureDays",
       label: "Guide: days ahead",
       kind: "number",
-      invalid: `${DAYS} 1 to 30`,
+      invalid: "A whole number of days from 1 to 30",
     },
     { name: "enabled", label: "Enabled", kind: "checkbox" },
   ],
