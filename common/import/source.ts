@@ -311,10 +311,6 @@ export interface RunSourceOptions {
   capName: string;
 }
 
-/** USER_AGENT_STRING: sent when the source names no user agent. */
-    userAgent: string;
-  };
-
 /**
  * Opens the source of an import run: its URL or DATA_DIR file, with its user agent, stopped
  * with the run, counting the bytes into the run as they arrive.
