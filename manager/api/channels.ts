@@ -10,7 +10,7 @@ import {
   patchChannel,
   setGroupEnabled,
 } from "../services/channels.ts";
-import { apiRouter, errors, IdParam, json, offsetOf } from "./_common.ts";
+import { apiRouter, errors, errorsOf, IdParam, json, offsetOf } from "./_common.ts";
 
 const GroupView = Group.extend({
   channelCount: z.number().int(),
@@ -57,6 +57,7 @@ export function channelsApi(deps: ManagerDeps) {
       request: { query: PlaylistFilter },
       responses: {
         200: { content: { "text/plain": { schema: z.string() } }, description: "One name a line" },
+        ...errorsOf(400),
       },
     }),
     async (c) => c.text(await groupListText(deps, c.req.valid("query").playlistId), 200),
