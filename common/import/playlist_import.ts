@@ -306,13 +306,19 @@ async function importGeneration(
 }
 
 /**
- * The header attributes stored on the playlist record: a few, each short, so a hostile header
- * cannot push the record past KV's 64 KiB value limit.
+ * The header attributes stored on the playlist record: at most 24,000 characters of them, so a
+ * hostile header cannot push the record past KV's 64 KiB value limit (a real x-tvg-url of 100
+ * guides takes some 6,000).
  */
 function keptHeaderAttrs(attrs: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(attrs).filter(([k, v]) => k.length <= 100 && v.length <= 4000).slice(0, 20),
-  );
+  const kept: Record<string, string> = {};
+  let room = 24_000;
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.length + v.length > room) continue;
+    kept[k] = v;
+    room -= k.length + v.length;
+  }
+  return kept;
 }
 
 /**

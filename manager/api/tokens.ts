@@ -53,6 +53,7 @@ export const tokenResource = defineResource({
   },
   api: {
     path: "/api-tokens",
+    name: "ApiToken",
     tag: "API tokens",
     noun: "API token",
     view: TokenView,

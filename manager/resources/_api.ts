@@ -48,8 +48,7 @@ export function resourceApi<V extends { id: string; name: string }, I, O>(
 ): OpenAPIHono<ManagerEnv> {
   const app = apiRouter();
   const api = spec.api as ApiSpec<O>;
-  const { path, tag, noun, view } = api;
-  const name = view.meta()?.id ?? spec.path;
+  const { path, tag, noun, view, name } = api;
   const tags = [tag];
   const item = `${path}/{id}`;
   const body = (schema: z.ZodType) => ({
@@ -89,12 +88,15 @@ export function resourceApi<V extends { id: string; name: string }, I, O>(
       },
     }),
     async (c) => {
-      const sent = c.req.valid("json") as Record<string, unknown>;
-      const options = Object.fromEntries(
-        Object.keys(api.createOptions ?? {}).map((k) => [k, sent[k]]),
-      ) as O;
-      const ctx = { deps, userId: c.var.user.id, via: "api" as const, options };
-      const created = await spec.ops.create(sent as I, ctx);
+      // The options of a create (a playlist's `import`) are not fields of the record.
+      const { ...input } = c.req.valid("json") as Record<string, unknown>;
+      const options: Record<string, unknown> = {};
+      for (const k of Object.keys(api.createOptions ?? {})) {
+        options[k] = input[k];
+        delete input[k];
+      }
+      const ctx = { deps, userId: c.var.user.id, via: "api" as const, options: options as O };
+      const created = await spec.ops.create(input as I, ctx);
       if (created.body !== undefined) return c.json(created.body as Record<string, unknown>, 201);
       return await answer(c, created.id, 201);
     },

@@ -96,6 +96,8 @@ export interface PagesSpec<V, O> {
 /** The API of a resource under /api/v1<path>. */
 export interface ApiSpec<O> {
   path: string;
+  /** Stem of the document's schema names: `${name}List`, `${name}Patch`, `${name}Create`. */
+  name: string;
   tag: string;
   /** Singular words for descriptions ("user agent"). */
   noun: string;

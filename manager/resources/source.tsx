@@ -54,6 +54,7 @@ export interface SourceSpec<S extends SourceFields & { id: string }, I, R, X, O>
   progressHead: string;
   api: {
     path: string;
+    name: string;
     tag: string;
     view: z.ZodType;
     run: z.ZodType;
@@ -172,6 +173,7 @@ export function defineSource<
     },
     api: {
       path: spec.api.path,
+      name: spec.api.name,
       tag: spec.api.tag,
       noun: spec.apiNoun,
       view: spec.api.view,

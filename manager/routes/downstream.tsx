@@ -366,6 +366,7 @@ export const downstreamResource = defineResource({
   },
   api: {
     path: "/downstream-playlists",
+    name: "DownstreamPlaylist",
     tag: "Downstream playlists",
     noun: "downstream playlist",
     view: View,

@@ -46,5 +46,5 @@ export const epgResource = defineSource({
       }}
     />
   ),
-  api: { path: "/epgs", tag: "Guides", view: View, run: EpgImportRun },
+  api: { path: "/epgs", name: "Epg", tag: "Guides", view: View, run: EpgImportRun },
 });

@@ -75,6 +75,7 @@ export const playlistResource = defineSource({
   ),
   api: {
     path: "/upstream-playlists",
+    name: "UpstreamPlaylist",
     tag: "Upstream playlists",
     view: View,
     run: ImportRun,
@@ -111,7 +112,8 @@ export const playlistResource = defineSource({
       const added = await addHeaderGuides(deps, c.req.param("id"));
       return redirectWithNotice(c, "/admin/epgs", {
         notice: added.length
-          ? `Added ${added.map((g) => `"${g.name}"`).join(", ")}; importing now`
+          ? `Added ${added.length} ${added.length === 1 ? "guide" : "guides"}; each is imported ` +
+            "on its schedule, or now with Download and import now"
           : "Every guide of the header is a source already",
       });
     });

@@ -103,5 +103,5 @@ export const proxyResource = defineResource({
       },
     ],
   },
-  api: { path: "/proxies", tag: "Proxies", noun: "proxy", view: ProxyView },
+  api: { path: "/proxies", name: "Proxy", tag: "Proxies", noun: "proxy", view: ProxyView },
 });

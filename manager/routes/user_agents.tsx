@@ -36,5 +36,11 @@ export const userAgentResource = defineResource({
       },
     ],
   },
-  api: { path: "/user-agents", tag: "User agents", noun: "user agent", view: UserAgent },
+  api: {
+    path: "/user-agents",
+    name: "UserAgent",
+    tag: "User agents",
+    noun: "user agent",
+    view: UserAgent,
+  },
 });

@@ -55,7 +55,8 @@ export async function offeredGuides(deps: ManagerDeps, p: UpstreamPlaylist): Pro
 
 /**
  * Adds the header's guides that are not sources yet as guide sources named after the playlist
- * ("Provider guide", "Provider guide 2"), and starts their first imports.
+ * ("Provider guide", "Provider guide 2"). They are not imported here: a header may name a
+ * hundred guides; the scheduler imports a new guide on its next tick.
  */
 export async function addHeaderGuides(deps: ManagerDeps, playlistId: string): Promise<Epg[]> {
   const p = await upstreamPlaylists.get(deps.kv, playlistId);
@@ -84,6 +85,5 @@ export async function addHeaderGuides(deps: ManagerDeps, playlistId: string): Pr
       }
     }
   }
-  for (const g of added) await deps.startEpgImport(g.id, "manual");
   return added;
 }
