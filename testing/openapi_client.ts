@@ -52,8 +52,9 @@ export function shapeErrors(schema: Schema, value: unknown, at = "$"): string[] 
   if (schema.enum && !schema.enum.includes(value)) return [`${at} is not one of ${schema.enum}`];
   switch (schema.type) {
     case "string":
+      return typeof value === "string" ? [] : [`${at} is not a string`];
     case "boolean":
-      return typeof value === schema.type ? [] : [`${at} is not a ${schema.type}`];
+      return typeof value === "boolean" ? [] : [`${at} is not a boolean`];
     case "number":
       return typeof value === "number" ? [] : [`${at} is not a number`];
     case "integer":
