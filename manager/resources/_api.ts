@@ -47,7 +47,7 @@ export function resourceApi<V extends { id: string; name: string }, I, O>(
   deps: ManagerDeps,
 ): OpenAPIHono<ManagerEnv> {
   const app = apiRouter();
-  const api = spec.api as ApiSpec<O>;
+  const api = spec.api as ApiSpec;
   const { path, tag, noun, view, name } = api;
   const tags = [tag];
   const item = `${path}/{id}`;

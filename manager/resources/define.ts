@@ -73,8 +73,9 @@ export interface PagesSpec<V, O> {
   columns: Column<V>[];
   /** `data-*` attributes of a row, found by browser tests. */
   rowData?(v: V): Record<string, string>;
-  /** Buttons of a row before Delete; `delete: false` leaves Delete to another page. */
+  /** Buttons of a row before Delete. */
   actions?(v: V, c: PageContext): ComponentChildren;
+  /** False leaves Delete to another page (a downstream playlist's view). */
   deleteInList?: boolean;
   /** The form's values of a new record. */
   defaults?(deps: ManagerDeps): Record<string, unknown>;
@@ -94,7 +95,7 @@ export interface PagesSpec<V, O> {
 }
 
 /** The API of a resource under /api/v1<path>. */
-export interface ApiSpec<O> {
+export interface ApiSpec {
   path: string;
   /** Stem of the document's schema names: `${name}List`, `${name}Patch`, `${name}Create`. */
   name: string;
@@ -109,8 +110,6 @@ export interface ApiSpec<O> {
   created?: z.ZodType;
   /** Further routes (an import), added to the same router. */
   routes?(app: OpenAPIHono<ManagerEnv>, deps: ManagerDeps): void;
-  /** Create options when none are sent (the schema's defaults apply in the API). */
-  defaultOptions?: O;
 }
 
 /** One resource, as defined. */
@@ -125,7 +124,7 @@ export interface ResourceSpec<V extends { id: string; name: string }, I, O> {
   fields: FormField[];
   ops: ResourceOps<V, I, O>;
   pages?: PagesSpec<V, O>;
-  api?: ApiSpec<O>;
+  api?: ApiSpec;
 }
 
 /** What the app mounts of a resource, whatever its types. */
