@@ -13,7 +13,7 @@ import {
 } from "../api/_common.ts";
 import type { ManagerEnv } from "../auth.ts";
 import type { ManagerDeps } from "../deps.ts";
-import type { ApiSpec, ResourceSpec } from "./define.ts";
+import type { ResourceSpec } from "./define.ts";
 
 /**
  * What a PATCH may send: every field of the input, none required and none defaulted (a
@@ -47,7 +47,7 @@ export function resourceApi<V extends { id: string; name: string }, I, O>(
   deps: ManagerDeps,
 ): OpenAPIHono<ManagerEnv> {
   const app = apiRouter();
-  const api = spec.api as ApiSpec;
+  const api = spec.api;
   const { path, tag, noun, view, name } = api;
   const tags = [tag];
   const item = `${path}/{id}`;

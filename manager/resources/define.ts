@@ -124,7 +124,7 @@ export interface ResourceSpec<V extends { id: string; name: string }, I, O> {
   fields: FormField[];
   ops: ResourceOps<V, I, O>;
   pages?: PagesSpec<V, O>;
-  api?: ApiSpec;
+  api: ApiSpec;
 }
 
 /** What the app mounts of a resource, whatever its types. */
