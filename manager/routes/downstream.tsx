@@ -1,6 +1,5 @@
 /** /admin/downstream: downstream playlists, their URLs with tokens, and what they contain. */
-import { z } from "@hono/zod-openapi";
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import {
   downstreamPlaylists,
   rotateDownstreamTokens,
@@ -23,16 +22,17 @@ import {
   joinPort,
   withUrls,
 } from "../services/downstream.ts";
+import { NameLink } from "../components/NameLink.tsx";
 import { redirectWithNotice } from "../notice.ts";
 import { defineResource, type FormProps, repositoryOps } from "../resources/define.ts";
 import { inputDefaults, nameField } from "../resources/form.ts";
-import { NameLink } from "../components/NameLink.tsx";
 
 /** Shown wherever a playlist hands out upstream URLs as they are. */
 const DIRECT_WARNING =
   "Direct mode: devices get the provider's stream URLs, so their viewers bypass connection " +
   "limits, sessions and Drop.";
 
+/** The choices of the form's selects, [value, label]. */
 const STREAM_MODES: [string, string][] = [
   ["proxy", "Through a proxy"],
   ["direct", "Direct"],
@@ -175,6 +175,7 @@ export const downstreamResource = defineResource({
   noun: "Playlist",
   path: "downstream",
   input: DownstreamPlaylistInput,
+  // How the form is parsed; DownstreamForm renders it (and lists the proxies itself).
   fields: [
     nameField("Part of the playlist URL."),
     { name: "streamMode", label: "Streams", kind: "select", options: () => STREAM_MODES },
