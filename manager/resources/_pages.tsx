@@ -30,7 +30,7 @@ export async function FormFields(props: FormProps & { fields: readonly FormField
           <input type="checkbox" name={f.name} checked={values[f.name] === "on"} /> {f.label}
         </label>,
       );
-    } else if (f.kind === "lines") {
+    } else if (f.kind === "lines" || f.kind === "custom") {
       out.push(<TextArea {...common} />);
     } else if (f.kind === "select") {
       out.push(<Select {...common} options={await f.options(deps)} />);

@@ -27,6 +27,14 @@ export type FormField =
   | FieldBase & { kind: "checkbox" }
   /** A textarea of one value a line. */
   | FieldBase & { kind: "lines" }
+  /** A value of its own encoding (a downstream playlist's group entries). */
+  | FieldBase & {
+    kind: "custom";
+    /** From the posted string (undefined when not posted) to the input's value. */
+    parse: z.ZodType<unknown, string | undefined>;
+    /** From the record's value to the string the form shows. */
+    show(value: unknown): string;
+  }
   | FieldBase & {
     kind: "select";
     /** The choices; an empty value is "none" and leaves the input's default. */
@@ -59,7 +67,7 @@ const COERCE = {
 /** The schema that turns a posted form into `input`'s output. */
 export function formSchema(fields: readonly FormField[], input: z.ZodType) {
   const shape: Record<string, z.ZodType> = Object.fromEntries(
-    fields.map((f) => [f.name, COERCE[f.kind]]),
+    fields.map((f) => [f.name, f.kind === "custom" ? f.parse : COERCE[f.kind]]),
   );
   return z.object(shape).pipe(input as z.ZodType<unknown, Record<string, unknown>>);
 }
@@ -72,7 +80,9 @@ export function formValues(
   const out: FormValues = {};
   for (const f of fields) {
     const v = record[f.name];
-    out[f.name] = f.kind === "checkbox"
+    out[f.name] = f.kind === "custom"
+      ? f.show(v)
+      : f.kind === "checkbox"
       ? (v ? "on" : "")
       : f.kind === "lines"
       ? (Array.isArray(v) ? v.join("\n") : "")

@@ -1,4 +1,5 @@
 import { deepEqual, equal } from "node:assert/strict";
+import { z } from "zod";
 import { ProxyInput, UpstreamPlaylistInput } from "../../common/schemas.ts";
 import {
   formErrors,
@@ -66,4 +67,19 @@ Deno.test("formValues() shows a record as the strings of its form", () => {
     maxConnections: "1",
     enabled: "on",
   });
+});
+
+Deno.test("a custom field parses and shows a value of its own encoding", () => {
+  const fields: FormField[] = [{
+    name: "groups",
+    label: "Groups",
+    kind: "custom",
+    parse: z.string().optional().transform((v) => (v ?? "").split("|").filter(Boolean)),
+    show: (v) => (v as string[]).join("|"),
+  }];
+  const input = z.object({ groups: z.array(z.string()) });
+  deepEqual(formSchema(fields, input).parse({ groups: "News|Sport" }), {
+    groups: ["News", "Sport"],
+  });
+  deepEqual(formValues(fields, { groups: ["News", "Sport"] }), { groups: "News|Sport" });
 });
