@@ -6,6 +6,7 @@
 import {
   ConflictError,
   ForbiddenError,
+  InvalidRequestError,
   LimitReachedError,
   NotFoundError,
   TooManyAttemptsError,
@@ -43,6 +44,7 @@ const CLIENT_STATUSES: Record<number, string> = {
 export function statusOf(err: unknown): ErrorStatus {
   if (err instanceof NotFoundError) return 404;
   if (err instanceof ConflictError) return 409;
+  if (err instanceof InvalidRequestError) return 400;
   if (err instanceof ValidationError) return 422;
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof TooManyAttemptsError) return 429;

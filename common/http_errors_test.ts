@@ -2,6 +2,7 @@ import { deepEqual, equal } from "node:assert/strict";
 import {
   ConflictError,
   ForbiddenError,
+  InvalidRequestError,
   LimitReachedError,
   NotFoundError,
   TooManyAttemptsError,
@@ -14,6 +15,7 @@ Deno.test("statusOf() maps every domain error to its status in one place", () =>
   equal(statusOf(new NotFoundError("x")), 404);
   equal(statusOf(new ConflictError("x")), 409);
   equal(statusOf(new ValidationError("x")), 422);
+  equal(statusOf(new InvalidRequestError("x", { name: ["Required"] })), 400);
   equal(statusOf(new ForbiddenError("x")), 403);
   equal(statusOf(new TooManyAttemptsError("x", 3)), 429);
   equal(statusOf(new LimitReachedError("x")), 503);

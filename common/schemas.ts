@@ -46,21 +46,32 @@ export const ImportCounts = z.object({
 /** Counts an import run reports. */
 export type ImportCounts = z.infer<typeof ImportCounts>;
 
+/**
+ * One run of an import of a source (a playlist's or a guide's): `sourceField` names the source,
+ * `counts` is what its kind counts.
+ */
+export function importRunSchema<K extends string, C extends z.ZodRawShape>(
+  sourceField: K,
+  counts: z.ZodObject<C>,
+) {
+  return z.object({
+    id,
+    ...({ [sourceField]: id } as { [P in K]: typeof id }),
+    trigger: z.enum(["manual", "schedule", "api"]),
+    status: ImportStatus,
+    startedAt: isoDate,
+    finishedAt: isoDate.nullable(),
+    durationMs: z.number().nullable(),
+    bytes: z.number().int(),
+    totalBytes: z.number().int().nullable(),
+    counts,
+    error: z.string().nullable(),
+    warnings: z.array(z.string()),
+  });
+}
+
 /** One run of a playlist import. */
-export const ImportRun = z.object({
-  id,
-  playlistId: id,
-  trigger: z.enum(["manual", "schedule", "api"]),
-  status: ImportStatus,
-  startedAt: isoDate,
-  finishedAt: isoDate.nullable(),
-  durationMs: z.number().nullable(),
-  bytes: z.number().int(),
-  totalBytes: z.number().int().nullable(),
-  counts: ImportCounts,
-  error: z.string().nullable(),
-  warnings: z.array(z.string()),
-}).openapi("ImportRun");
+export const ImportRun = importRunSchema("playlistId", ImportCounts).openapi("ImportRun");
 /** One run of a playlist import. */
 export type ImportRun = z.infer<typeof ImportRun>;
 

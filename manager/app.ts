@@ -11,9 +11,9 @@ import { BUNDLE_DIR, BUNDLE_PATH, CHUNK_NAME, ensureIslandBundle } from "./islan
 import { accountRoutes } from "./routes/account.tsx";
 import { channelRoutes } from "./routes/channels.tsx";
 import { channelDetailRoutes } from "./routes/channel_detail.tsx";
-import { downstreamRoutes } from "./routes/downstream.tsx";
-import { epgRoutes } from "./routes/epgs.tsx";
-import { proxyRoutes } from "./routes/proxies.tsx";
+import { downstreamResource } from "./routes/downstream.tsx";
+import { epgResource } from "./routes/epgs.tsx";
+import { proxyResource } from "./routes/proxies.tsx";
 import { sessionRoutes } from "./routes/sessions.tsx";
 import { getRoutes } from "./routes/get.ts";
 import { groupRoutes } from "./routes/groups.tsx";
@@ -21,8 +21,20 @@ import { homeRoutes } from "./routes/home.tsx";
 import { iconFileRoutes } from "./routes/icon_files.ts";
 import { iconRoutes } from "./routes/icons.tsx";
 import { loginRoutes } from "./routes/login.tsx";
-import { playlistRoutes } from "./routes/playlists.tsx";
-import { userAgentRoutes } from "./routes/user_agents.tsx";
+import { playlistResource } from "./routes/playlists.tsx";
+import { userAgentResource } from "./routes/user_agents.tsx";
+import { tokenResource } from "./api/tokens.ts";
+import type { MountableResource } from "./resources/define.ts";
+
+/** The admin resources: each definition makes its pages and its API routes. */
+const RESOURCES: MountableResource[] = [
+  userAgentResource,
+  playlistResource,
+  epgResource,
+  proxyResource,
+  downstreamResource,
+  tokenResource,
+];
 
 function hostAllowed(allowed: string[], host: string | undefined): boolean {
   if (allowed.includes("*")) return true;
@@ -108,7 +120,7 @@ export function createManagerApp(deps: ManagerDeps) {
     return c.body(js);
   });
   app.route("/", loginRoutes(deps));
-  app.route("/api/v1", createApi(deps));
+  app.route("/api/v1", createApi(deps, RESOURCES));
   app.route("/manager/get", getRoutes(deps));
   app.route("/manager/icons", iconFileRoutes(deps));
   app.get("/", (c) => c.redirect("/admin", 303));
@@ -116,15 +128,11 @@ export function createManagerApp(deps: ManagerDeps) {
   admin.use("*", requirePageLogin(deps));
   admin.route("/", homeRoutes(deps));
   admin.route("/account", accountRoutes(deps));
-  admin.route("/user-agents", userAgentRoutes(deps));
-  admin.route("/playlists", playlistRoutes(deps));
+  for (const r of RESOURCES) if (r.pages) admin.route(`/${r.path}`, r.pages(deps));
   admin.route("/groups", groupRoutes(deps));
   admin.route("/channels", channelRoutes(deps));
   admin.route("/channels", channelDetailRoutes(deps));
-  admin.route("/epgs", epgRoutes(deps));
-  admin.route("/proxies", proxyRoutes(deps));
   admin.route("/sessions", sessionRoutes(deps));
-  admin.route("/downstream", downstreamRoutes(deps));
   admin.route("/icons", iconRoutes(deps));
   app.route("/admin", admin);
   app.notFound((c) =>

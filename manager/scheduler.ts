@@ -3,42 +3,20 @@
  * run). Every tick first reconciles import runs with what is alive (common/sources), so a run
  * whose manager died is marked failed as interrupted and its source is scheduled again.
  */
-import { listUpstreamPlaylists } from "../common/db/upstream_playlists.ts";
 import { type ReconcileReport, reconcileSources } from "../common/sources/mod.ts";
-import { ConflictError } from "../common/errors.ts";
 import { endSessionsOfDeadProxies } from "../common/streams/sessions.ts";
 import { proxyAlive } from "../common/streams/slots.ts";
 import type { ManagerDeps } from "./deps.ts";
-import { runDueEpgImports } from "./epg_scheduler.ts";
-import { lastRun } from "./services/playlists.ts";
+import { GUIDE_SOURCE, PLAYLIST_SOURCE, runDue } from "./services/sources.ts";
 
 /** Starts every playlist import that is due; returns the ids started. */
-export async function runDueImports(deps: ManagerDeps, now = Date.now()): Promise<string[]> {
-  const started: string[] = [];
-  for (const p of await listUpstreamPlaylists(deps.kv)) {
-    if (!p.enabled || p.refreshMinutes <= 0) continue;
-    const last = await lastRun(deps.kv, p.id);
-    // A run still "running" is alive: each tick's reconciliation has ended the dead ones.
-    if (last?.status === "running") continue;
-    const lastStart = last ? Date.parse(last.startedAt) : 0;
-    // A failed run is retried after a fifth of the interval (at least a minute), not at once.
-    const wait = last?.status === "failed"
-      ? Math.max(60_000, (p.refreshMinutes * 60_000) / 5)
-      : p.refreshMinutes * 60_000;
-    if (now - lastStart < wait) continue;
-    try {
-      await deps.startImport(p.id, "schedule");
-      started.push(p.id);
-    } catch (err) {
-      // Another import holds the lease: the next tick looks again.
-      if (!(err instanceof ConflictError)) {
-        deps.log.warning(
-          `Cannot start the scheduled import of playlist ${p.id}: ${(err as Error).message}`,
-        );
-      }
-    }
-  }
-  return started;
+export function runDueImports(deps: ManagerDeps, now = Date.now()): Promise<string[]> {
+  return runDue(deps, PLAYLIST_SOURCE, now);
+}
+
+/** Starts every guide import that is due; returns the ids started. */
+export function runDueEpgImports(deps: ManagerDeps, now = Date.now()): Promise<string[]> {
+  return runDue(deps, GUIDE_SOURCE, now);
 }
 
 /** Ends the runs of dead managers, prunes old runs and generations; logs what it ended. */

@@ -1,71 +1,59 @@
 /** Streaming proxies: where downstream playlists point their stream URLs. */
-import { ulid } from "ulid";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { ConflictError } from "../errors.ts";
 import type { DownstreamPlaylist, Proxy, ProxyInput } from "../schemas.ts";
-import { createWithIndexes, listValues, updateChecked } from "./_store.ts";
+import { defineRepository } from "./_repository.ts";
+import { listValues } from "./_store.ts";
 import { downstreamPlaylistsPrefix, proxiesByNameKey, proxiesPrefix, proxyKey } from "./keys.ts";
 import { bump } from "../kv/revisions.ts";
 
-const nameIndex = (name: string) => ({
-  key: proxiesByNameKey(name),
-  label: `Proxy name "${name}"`,
-});
+/** Input of a proxy, with who wrote it (an admin, unless a proxy process registers itself). */
+export type ProxyRecordInput = ProxyInput & { source?: Proxy["source"] };
 
-/** Lists proxies by name. */
-export async function listProxies(kv: Deno.Kv): Promise<Proxy[]> {
-  return (await listValues<Proxy>(kv, proxiesPrefix())).sort((a, b) =>
-    a.name.localeCompare(b.name)
-  );
-}
-
-/** Reads one proxy or throws NotFoundError. */
-export async function getProxy(kv: Deno.Kv, id: string): Promise<Proxy> {
-  const e = await kv.get<Proxy>(proxyKey(id));
-  if (!e.value) throw new NotFoundError(`Proxy ${id} was not found`);
-  return e.value;
-}
-
-/** Creates a proxy entered by an admin. */
-export function createProxy(
-  kv: Deno.Kv,
-  input: ProxyInput,
-  source: Proxy["source"] = "manual",
-): Promise<Proxy> {
-  const now = new Date().toISOString();
-  const p: Proxy = {
-    id: ulid(),
+/** The proxy repository. */
+export const proxies = defineRepository<Proxy, ProxyRecordInput>({
+  what: "Proxy",
+  key: proxyKey,
+  prefix: proxiesPrefix,
+  byName: proxiesByNameKey,
+  nameLabel: "Proxy name",
+  topics: ["proxies"],
+  build: ({ source = "manual", ...input }, { id, now }) => ({
+    id,
     ...input,
     source,
     lastSeenAt: source === "registered" ? now : null,
     createdAt: now,
     updatedAt: now,
-  };
-  return createWithIndexes(kv, proxyKey(p.id), p, [nameIndex(p.name)], p.id, ["proxies"]);
-}
+  }),
+  // Who wrote a proxy first stays: an admin's edit does not make a registered proxy manual.
+  apply: (cur, { source: _source, ...input }, now) => ({ ...cur, ...input, updatedAt: now }),
+  async inUse(kv, proxy) {
+    const users = (await listValues<DownstreamPlaylist>(kv, downstreamPlaylistsPrefix()))
+      .filter((d) => d.proxyId === proxy.id);
+    if (users.length) {
+      throw new ConflictError(
+        `Cannot delete proxy "${proxy.name}": used by playlist "${users[0].name}"`,
+      );
+    }
+  },
+});
 
+/** Lists proxies by name. */
+export const listProxies = proxies.list;
+/** Reads one proxy or throws NotFoundError. */
+export const getProxy = proxies.get;
 /** Replaces a proxy's addresses. */
-export function updateProxy(kv: Deno.Kv, id: string, input: ProxyInput): Promise<Proxy> {
-  return updateChecked<Proxy>(kv, proxyKey(id), `Proxy ${id}`, (cur) => ({
-    value: { ...cur, ...input, updatedAt: new Date().toISOString() },
-    oldIndexes: [nameIndex(cur.name)],
-    newIndexes: [nameIndex(input.name)],
-  }), { id, topics: ["proxies"] });
-}
-
+export const updateProxy = proxies.update;
 /** Deletes a proxy no downstream playlist uses. */
-export async function deleteProxy(kv: Deno.Kv, id: string): Promise<void> {
-  const e = await kv.get<Proxy>(proxyKey(id));
-  if (!e.value) throw new NotFoundError(`Proxy ${id} was not found`);
-  const users = (await listValues<DownstreamPlaylist>(kv, downstreamPlaylistsPrefix()))
-    .filter((d) => d.proxyId === id);
-  if (users.length) {
-    throw new ConflictError(
-      `Cannot delete proxy "${e.value.name}": used by playlist "${users[0].name}"`,
-    );
-  }
-  const res = await bump(kv.atomic(), "proxies").check(e).delete(e.key)
-    .delete(proxiesByNameKey(e.value.name)).commit();
-  if (!res.ok) throw new ConflictError(`Proxy "${e.value.name}" was changed meanwhile`);
+export const deleteProxy = proxies.remove;
+
+/** Creates a proxy entered by an admin (or registered by a proxy process). */
+export function createProxy(
+  kv: Deno.Kv,
+  input: ProxyInput,
+  source: Proxy["source"] = "manual",
+): Promise<Proxy> {
+  return proxies.create(kv, { ...input, source });
 }
 
 /** A proxy process registers (or refreshes) itself under its PROXY_NAME. */

@@ -1,9 +1,9 @@
 /** Upstream playlists: where channels come from (an http(s) URL or a file inside DATA_DIR). */
-import { ulid } from "ulid";
-import { ConflictError, NotFoundError } from "../errors.ts";
 import type { UpstreamPlaylist, UpstreamPlaylistInput } from "../schemas.ts";
 import { keySize, MAX_KEY_BYTES } from "../kv/size.ts";
-import { createWithIndexes, deletePrefix, listValues, updateChecked } from "./_store.ts";
+import { defineRepository } from "./_repository.ts";
+import { editedSource, newSource } from "./_sources.ts";
+import { deletePrefix, listValues } from "./_store.ts";
 import {
   channelEditLogPrefix,
   channelEditsKey,
@@ -18,80 +18,35 @@ import {
   upstreamPlaylistsByNameKey,
   upstreamPlaylistsPrefix,
 } from "./keys.ts";
-import { bump } from "../kv/revisions.ts";
 import type { Group } from "../schemas.ts";
 
-const nameIndex = (name: string) => ({
-  key: upstreamPlaylistsByNameKey(name),
-  label: `Playlist name "${name}"`,
+/** The upstream playlist repository. */
+export const upstreamPlaylists = defineRepository<UpstreamPlaylist, UpstreamPlaylistInput>({
+  what: "Upstream playlist",
+  key: upstreamPlaylistKey,
+  prefix: upstreamPlaylistsPrefix,
+  byName: upstreamPlaylistsByNameKey,
+  nameLabel: "Playlist name",
+  topics: ["channels"],
+  build: (input, base) => ({ ...newSource(input, base), headerAttrs: {}, lastRunId: null }),
+  apply: editedSource,
+  deleteAlso: (p) => ({
+    keys: [importLockKey(p.id), channelEditsKey(p.id)],
+    topics: ["overrides"],
+  }),
+  afterDelete: (kv, p) => deleteLeftovers(kv, p.id),
 });
 
 /** Lists all upstream playlists by name. */
-export async function listUpstreamPlaylists(kv: Deno.Kv): Promise<UpstreamPlaylist[]> {
-  const all = await listValues<UpstreamPlaylist>(kv, upstreamPlaylistsPrefix());
-  return all.sort((a, b) => a.name.localeCompare(b.name));
-}
-
+export const listUpstreamPlaylists = upstreamPlaylists.list;
 /** Reads one upstream playlist or throws NotFoundError. */
-export async function getUpstreamPlaylist(kv: Deno.Kv, id: string): Promise<UpstreamPlaylist> {
-  const e = await kv.get<UpstreamPlaylist>(upstreamPlaylistKey(id));
-  if (!e.value) throw new NotFoundError(`Upstream playlist ${id} was not found`);
-  return e.value;
-}
-
-/** Creates an upstream playlist; names are unique. */
-export function createUpstreamPlaylist(
-  kv: Deno.Kv,
-  input: UpstreamPlaylistInput,
-): Promise<UpstreamPlaylist> {
-  const now = new Date().toISOString();
-  const p: UpstreamPlaylist = {
-    id: ulid(),
-    ...input,
-    userAgentId: input.userAgentId || null,
-    createdAt: now,
-    updatedAt: now,
-    generation: null,
-    headerAttrs: {},
-    lastRunId: null,
-    lastImportedAt: null,
-  };
-  return createWithIndexes(kv, upstreamPlaylistKey(p.id), p, [nameIndex(p.name)], p.id, [
-    "channels",
-  ]);
-}
-
+export const getUpstreamPlaylist = upstreamPlaylists.get;
+/** Creates an upstream playlist; names are unique. It is not imported (see the services). */
+export const createUpstreamPlaylist = upstreamPlaylists.create;
 /** Replaces the admin-editable fields of an upstream playlist. */
-export function updateUpstreamPlaylist(
-  kv: Deno.Kv,
-  id: string,
-  input: UpstreamPlaylistInput,
-): Promise<UpstreamPlaylist> {
-  return updateChecked<UpstreamPlaylist>(kv, upstreamPlaylistKey(id), `Playlist ${id}`, (cur) => ({
-    value: {
-      ...cur,
-      ...input,
-      userAgentId: input.userAgentId || null,
-      updatedAt: new Date().toISOString(),
-    },
-    oldIndexes: [nameIndex(cur.name)],
-    newIndexes: [nameIndex(input.name)],
-  }), { id, topics: ["channels"] });
-}
-
-/**
- * Deletes a playlist with everything that belongs to it: groups, channels of every generation,
- * the admin's overrides and guide mappings of those channels and groups, runs and the edit log.
- * The playlist disappears (and the change is announced) in the first commit; the rest is
- * unreachable from then on and collected after it.
- */
-export async function deleteUpstreamPlaylist(kv: Deno.Kv, id: string): Promise<void> {
-  const entry = await kv.get<UpstreamPlaylist>(upstreamPlaylistKey(id));
-  if (!entry.value) throw new NotFoundError(`Upstream playlist ${id} was not found`);
-  const res = await bump(kv.atomic(), "channels", "overrides").check(entry)
-    .delete(upstreamPlaylistKey(id)).delete(upstreamPlaylistsByNameKey(entry.value.name))
-    .delete(importLockKey(id)).delete(channelEditsKey(id)).commit();
-  if (!res.ok) throw new ConflictError(`Playlist "${entry.value.name}" was changed meanwhile`);
+export const updateUpstreamPlaylist = upstreamPlaylists.update;
+/** What belongs to a deleted playlist, unreachable once it is gone. */
+async function deleteLeftovers(kv: Deno.Kv, id: string): Promise<void> {
   const groups = await listValues<Group>(kv, groupsPrefix(id));
   const channelIds = new Set<string>();
   for await (

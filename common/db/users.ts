@@ -3,6 +3,7 @@ import { ulid } from "ulid";
 import { hashPassword, randomToken, sha256Hex } from "../auth/password.ts";
 import { NotFoundError } from "../errors.ts";
 import type { ApiToken, LoginSession, TokenScope, User } from "../schemas.ts";
+import type { Versioned } from "./_repository.ts";
 import { createWithIndexes, listValues, updateChecked } from "./_store.ts";
 import {
   apiTokenKey,
@@ -149,6 +150,25 @@ export async function findApiToken(kv: Deno.Kv, secret: string): Promise<ApiToke
   const idx = await kv.get<string>(apiTokensByHashKey(await sha256Hex(secret)));
   if (!idx.value) return null;
   return (await kv.get<ApiToken>(apiTokenKey(idx.value))).value;
+}
+
+/** Reads one API token and the version it was read at, or throws NotFoundError. */
+export async function getApiToken(kv: Deno.Kv, id: string): Promise<Versioned<ApiToken>> {
+  const e = await kv.get<ApiToken>(apiTokenKey(id));
+  if (e.versionstamp === null) throw new NotFoundError(`API token ${id} was not found`);
+  return { value: e.value, version: e.versionstamp };
+}
+
+/** Renames an API token or changes its scope; its secret stays. */
+export function updateApiToken(
+  kv: Deno.Kv,
+  id: string,
+  input: { name: string; scope: TokenScope },
+  opts: { expectVersion?: string } = {},
+): Promise<ApiToken> {
+  return updateChecked<ApiToken>(kv, apiTokenKey(id), `API token ${id}`, (cur) => ({
+    value: { ...cur, name: input.name, scope: input.scope },
+  }), { topics: ["users"], expectVersion: opts.expectVersion });
 }
 
 /** Revokes an API token. */

@@ -10,7 +10,6 @@
  * out first. The run's lease, its reconciliation after a crash and the collection of old
  * generations are common/sources/.
  */
-import { ulid } from "ulid";
 import { ConflictError, NotFoundError, UpstreamError } from "../errors.ts";
 import { BatchWriter } from "../db/_store.ts";
 import { epgChannelKey, epgGenerationKey, epgKey, epgProgrammesKey } from "../db/keys.ts";
@@ -33,8 +32,7 @@ import {
 } from "../xmltv/programme_parts.ts";
 import { DAY_MS, type EpgChannelRecord } from "../xmltv/store.ts";
 import { channelElementXml } from "../xmltv/writer.ts";
-import { userAgentFor } from "../db/user_agents.ts";
-import { openSource } from "./source.ts";
+import { newRunRecord, openRunSource } from "./source.ts";
 
 /** What a guide import needs from the configuration. */
 export interface EpgImportSettings {
@@ -81,20 +79,8 @@ export async function startEpgImport(
   const entry = await kv.get<Epg>(epgKey(epgId));
   if (!entry.value) throw new NotFoundError(`Guide ${epgId} was not found`);
   const epg = entry.value;
-  const run: EpgImportRun = {
-    id: ulid(),
-    epgId,
-    trigger: options.trigger ?? "manual",
-    status: "running",
-    startedAt: new Date().toISOString(),
-    finishedAt: null,
-    durationMs: null,
-    bytes: 0,
-    totalBytes: null,
-    counts: { channels: 0, programmes: 0, skipped: 0 },
-    error: null,
-    warnings: [],
-  };
+  const counts = { channels: 0, programmes: 0, skipped: 0 };
+  const run: EpgImportRun = { ...newRunRecord(options.trigger ?? "manual", counts), epgId };
   return await startRun(kv, {
     kind: GUIDES,
     source: epg,
@@ -128,22 +114,8 @@ async function importGeneration(
 ): Promise<void> {
   const { run, generation } = lease;
   const save = (force?: boolean) => lease.save(force);
-  const ua = await userAgentFor(kv, epg.userAgentId, s.userAgent);
-  const source = await openSource({
-    url: epg.url || undefined,
-    path: epg.path || undefined,
-    dataDir: s.dataDir,
-    userAgent: ua,
-    timeoutMs: s.epgTimeout * 1000,
-    maxBytes: s.maxEpgMb * 1048576,
-    capName: "MAX_EPG_MB",
-    allowedPrivateHosts: s.allowedPrivateHosts,
-    signal: lease.signal,
-    onBytes: (received, total) => {
-      run.bytes = received;
-      run.totalBytes = total;
-    },
-  });
+  const limits = { timeoutSeconds: s.epgTimeout, maxMb: s.maxEpgMb, capName: "MAX_EPG_MB" };
+  const source = await openRunSource(kv, epg, lease, { settings: s, ...limits });
   const warn = (m: string) => {
     if (run.warnings.length < MAX_WARNINGS) run.warnings.push(m);
   };

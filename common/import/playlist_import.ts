@@ -38,8 +38,7 @@ import { PLAYLISTS, type RunLease, type StartedRun, startRun } from "../sources/
 import type { M3uEntry } from "../m3u/mod.ts";
 import { claimPrevious, indexOld, reuseEqualParts } from "./_previous.ts";
 import { recalled, remember } from "../db/written_generations.ts";
-import { userAgentFor } from "../db/user_agents.ts";
-import { openSource } from "./source.ts";
+import { newRunRecord, openRunSource } from "./source.ts";
 import { blockedReason, compileUrlRules, isNetworkUrl } from "./url_rules.ts";
 import type { UrlRules } from "./url_rules.ts";
 
@@ -87,16 +86,7 @@ function newId(): string {
 /** A new run record of a playlist import, running, with nothing counted yet. */
 export function newImportRun(playlistId: string, trigger: ImportRun["trigger"]): ImportRun {
   return {
-    id: ulid(),
-    playlistId,
-    trigger,
-    status: "running",
-    startedAt: new Date().toISOString(),
-    finishedAt: null,
-    durationMs: null,
-    bytes: 0,
-    totalBytes: null,
-    counts: {
+    ...newRunRecord(trigger, {
       entries: 0,
       channels: 0,
       added: 0,
@@ -106,9 +96,8 @@ export function newImportRun(playlistId: string, trigger: ImportRun["trigger"]):
       disabledByRule: 0,
       groups: 0,
       orphans: 0,
-    },
-    error: null,
-    warnings: [],
+    }),
+    playlistId,
   };
 }
 
@@ -166,24 +155,15 @@ async function importGeneration(
   const seenGroups = new Set<string>();
   const newGroups: Group[] = [];
 
-  const ua = await userAgentFor(kv, playlist.userAgentId, s.userAgent);
-  const source = await openSource({
-    url: playlist.url || undefined,
-    path: playlist.path || undefined,
-    dataDir: s.dataDir,
-    userAgent: ua,
-    timeoutMs: s.playlistTimeout * 1000,
-    maxBytes: s.maxPlaylistMb * 1048576,
+  const limits = {
+    timeoutSeconds: s.playlistTimeout,
+    maxMb: s.maxPlaylistMb,
     capName: "MAX_PLAYLIST_MB",
-    allowedPrivateHosts: s.allowedPrivateHosts,
-    signal: lease.signal,
-    onBytes: (received, total) => {
-      run.bytes = received;
-      run.totalBytes = total;
-    },
-  });
+  };
+  const source = await openRunSource(kv, playlist, lease, { settings: s, ...limits });
   const writer = new ChunkWriter(kv, playlist.id, generation);
   const channels: Channel[] = [];
+  let headerAttrs: Record<string, string> = {};
   try {
     const it = parseM3uStream(source.body);
     let step = await it.next();
@@ -277,6 +257,7 @@ async function importGeneration(
       step = await it.next();
     }
     const summary = step.value;
+    headerAttrs = keptHeaderAttrs(summary.header.attrs);
     run.counts.orphans = summary.orphans;
     for (const issue of summary.issues.slice(0, 20)) {
       run.warnings.push(`Line ${issue.line}: ${issue.message}`);
@@ -319,8 +300,25 @@ async function importGeneration(
     newGroups,
     editsAtStart,
     previous: oldList,
+    headerAttrs,
   });
   return { channels, groups };
+}
+
+/**
+ * The header attributes stored on the playlist record: at most 24,000 characters of them, so a
+ * hostile header cannot push the record past KV's 64 KiB value limit (a real x-tvg-url of 100
+ * guides takes some 6,000).
+ */
+function keptHeaderAttrs(attrs: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  let room = 24_000;
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.length + v.length > room) continue;
+    kept[k] = v;
+    room -= k.length + v.length;
+  }
+  return kept;
 }
 
 /**
@@ -342,6 +340,8 @@ async function switchGeneration(
     editsAtStart: string | null;
     /** the channels of the generation in use (its keys are deleted after the switch) */
     previous: Channel[];
+    /** attributes of the file's #EXTM3U line(s): url-tvg, x-tvg-url and such */
+    headerAttrs: Record<string, string>;
   },
 ): Promise<string | null> {
   // Groups are shared by every generation: a run that lost its lease must not touch them.
@@ -383,6 +383,7 @@ async function switchGeneration(
       .set(upstreamPlaylistKey(playlist.id), {
         ...pEntry.value,
         generation: next.generation,
+        headerAttrs: next.headerAttrs,
         lastImportedAt: new Date().toISOString(),
       });
     // The lease checks that this run still owns the playlist's import, so a run declared dead

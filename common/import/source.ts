@@ -3,8 +3,10 @@
  * deadline, a size cap on what is parsed (unpacked bytes: a small gzip bomb cannot pass it),
  * truncation detection, gzip detection and a byte count for progress.
  */
+import { ulid } from "ulid";
 import { UpstreamError } from "../errors.ts";
 import { KV_FILE_NAME } from "../db/open_kv.ts";
+import { userAgentFor } from "../db/user_agents.ts";
 import { fetchOutbound } from "../net/outbound.ts";
 
 /** Where to read from and the limits that apply. */
@@ -297,4 +299,59 @@ function describe(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   if (/decompress|gzip|corrupt/i.test(msg)) return `the gzip data is damaged: ${msg}`;
   return `download failed: ${msg}`;
+}
+
+/** What an import needs to open the source of its run. */
+export interface RunSourceOptions {
+  /** DATA_DIR, USER_AGENT_STRING (sent when a source names no user agent), ALLOWED_PRIVATE_HOSTS */
+  settings: Pick<SourceOptions, "dataDir" | "userAgent" | "allowedPrivateHosts">;
+  /** The deadline and the cap of this kind of source, and the variable that sets the cap. */
+  timeoutSeconds: number;
+  maxMb: number;
+  capName: string;
+}
+
+/**
+ * Opens the source of an import run: its URL or DATA_DIR file, with its user agent, stopped
+ * with the run, counting the bytes into the run as they arrive.
+ */
+export async function openRunSource(
+  kv: Deno.Kv,
+  source: { url: string; path: string; userAgentId: string | null },
+  lease: { signal: AbortSignal; run: { bytes: number; totalBytes: number | null } },
+  opts: RunSourceOptions,
+): Promise<OpenedSource> {
+  const { dataDir, userAgent, allowedPrivateHosts } = opts.settings;
+  return await openSource({
+    url: source.url || undefined,
+    path: source.path || undefined,
+    dataDir,
+    allowedPrivateHosts,
+    timeoutMs: opts.timeoutSeconds * 1000,
+    maxBytes: opts.maxMb * 1048576,
+    capName: opts.capName,
+    userAgent: await userAgentFor(kv, source.userAgentId, userAgent),
+    signal: lease.signal,
+    onBytes: (received, total) => {
+      lease.run.bytes = received;
+      lease.run.totalBytes = total;
+    },
+  });
+}
+
+/** A new run record of an import, running, with nothing counted yet. */
+export function newRunRecord<C>(trigger: "manual" | "schedule" | "api", counts: C) {
+  return {
+    id: ulid(),
+    trigger,
+    status: "running" as const,
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    durationMs: null,
+    bytes: 0,
+    totalBytes: null,
+    counts,
+    error: null,
+    warnings: [] as string[],
+  };
 }

@@ -4,7 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { checkSource, urlSegmentName } from "../schemas.ts";
-import { ImportStatus } from "../schemas.ts";
+import { importRunSchema } from "../schemas.ts";
 
 const id = z.string().min(1).max(64);
 const isoDate = z.string();
@@ -51,19 +51,6 @@ export const EpgImportCounts = z.object({
 export type EpgImportCounts = z.infer<typeof EpgImportCounts>;
 
 /** One run of a guide import. */
-export const EpgImportRun = z.object({
-  id,
-  epgId: id,
-  trigger: z.enum(["manual", "schedule", "api"]),
-  status: ImportStatus,
-  startedAt: isoDate,
-  finishedAt: isoDate.nullable(),
-  durationMs: z.number().nullable(),
-  bytes: z.number().int(),
-  totalBytes: z.number().int().nullable(),
-  counts: EpgImportCounts,
-  error: z.string().nullable(),
-  warnings: z.array(z.string()),
-}).openapi("EpgImportRun");
+export const EpgImportRun = importRunSchema("epgId", EpgImportCounts).openapi("EpgImportRun");
 /** One run of a guide import. */
 export type EpgImportRun = z.infer<typeof EpgImportRun>;

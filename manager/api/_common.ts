@@ -2,6 +2,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ManagerEnv } from "../auth.ts";
 import { errorBody, errorHeaders, statusOf } from "../../common/http_errors.ts";
+import { InvalidRequestError } from "../../common/errors.ts";
 
 /** `{ error, issues }`: every error answer of the API. */
 export const ErrorSchema = z.object({
@@ -19,16 +20,39 @@ export function json<T extends z.ZodType>(schema: T, description: string) {
   return { content: { "application/json": { schema } }, description };
 }
 
-/** The error responses every authenticated route can give. */
-export const errors = {
+const ERRORS = {
   400: json(ErrorSchema, "The request is not valid"),
   401: json(ErrorSchema, "Not logged in"),
+  403: json(ErrorSchema, "The API token's scope does not allow this"),
   404: json(ErrorSchema, "Not found"),
   409: json(ErrorSchema, "Conflict with the current state"),
   415: json(ErrorSchema, "The body is not sent as application/json"),
   422: json(ErrorSchema, "The request cannot be carried out"),
   429: json(ErrorSchema, "Too many failed attempts from this address; see Retry-After"),
 };
+
+/** A status an error answer of the API can have. */
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The error responses every authenticated route can give. */
+export const errors = ERRORS;
+
+/**
+ * The error responses of a route: those of authentication (401, 403, 429) and the ones named;
+ * a route with a JSON body also answers 400 and 415.
+ */
+export function errorsOf(...codes: ErrorCode[]): Partial<typeof ERRORS> {
+  const all: ErrorCode[] = [401, 403, 429, ...codes];
+  return Object.fromEntries(all.sort().map((code) => [code, ERRORS[code]]));
+}
+
+/** The version an If-Match header names (RFC 9110 §13.1.1), or undefined without one. */
+export function expectedVersion(header: string | undefined): string | undefined {
+  if (header === undefined || header.trim() === "*") return undefined;
+  // A weak tag never matches in If-Match (RFC 9110 §13.1.1): compare the opaque part anyway,
+  // as clients copy the ETag as given.
+  return header.trim().replace(/^W\//, "").replace(/^"|"$/g, "") || "none";
+}
 
 /** `{ id }` path parameter. */
 export const IdParam = z.object({
@@ -48,12 +72,9 @@ export function flattenIssues(error: z.ZodError): Record<string, string[]> {
 /** A new API router whose validation failures answer 400 `{ error, issues }`. */
 export function apiRouter(): OpenAPIHono<ManagerEnv> {
   const app = new OpenAPIHono<ManagerEnv>({
-    defaultHook: (result, c) => {
+    defaultHook: (result) => {
       if (!result.success) {
-        return c.json(
-          { error: "The request is not valid", issues: flattenIssues(result.error) },
-          400,
-        );
+        throw new InvalidRequestError("The request is not valid", flattenIssues(result.error));
       }
     },
   });

@@ -27,7 +27,7 @@ import {
   patchChannel,
   setGroupEnabled,
 } from "../services/channels.ts";
-import { apiRouter, errors, IdParam, json, offsetOf } from "./_common.ts";
+import { apiRouter, errors, errorsOf, IdParam, json, offsetOf } from "./_common.ts";
 import { etagOf, ifMatch } from "./_if_match.ts";
 import { ChannelViewList, ChannelViewSchema, GuideChannelList } from "./_channel_views.ts";
 
@@ -99,6 +99,7 @@ export function channelsApi(deps: ManagerDeps) {
       request: { query: PlaylistFilter },
       responses: {
         200: { content: { "text/plain": { schema: z.string() } }, description: "One name a line" },
+        ...errorsOf(400),
       },
     }),
     async (c) => c.text(await groupListText(deps, c.req.valid("query").playlistId), 200),

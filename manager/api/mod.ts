@@ -4,16 +4,13 @@ import { requireApiAuth } from "../auth.ts";
 import { apiRouter } from "./_common.ts";
 import { channelsApi } from "./channels.ts";
 import { downstreamEditorApi } from "./downstream_editor.ts";
-import { epgsApi } from "./epgs.ts";
 import { metricsApi } from "./metrics.ts";
 import { outputsApi } from "./outputs.ts";
 import { sessionsApi } from "./sessions.ts";
-import { tokensApi } from "./tokens.ts";
-import { upstreamPlaylistsApi } from "./upstream_playlists.ts";
-import { userAgentsApi } from "./user_agents.ts";
+import type { MountableResource } from "../resources/define.ts";
 
-/** Builds the /api/v1 router. */
-export function createApi(deps: ManagerDeps) {
+/** Builds the /api/v1 router with the routes of every resource. */
+export function createApi(deps: ManagerDeps, resources: readonly MountableResource[]) {
   const api = apiRouter();
   api.use("*", requireApiAuth(deps));
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
@@ -24,12 +21,10 @@ export function createApi(deps: ManagerDeps) {
     type: "http",
     scheme: "basic",
   });
-  api.route("/", userAgentsApi(deps));
-  api.route("/", upstreamPlaylistsApi(deps));
-  api.route("/", channelsApi(deps));
-  api.route("/", epgsApi(deps));
-  api.route("/", tokensApi(deps));
+  // Before the resources: its paths sit under /downstream-playlists/.
   api.route("/", downstreamEditorApi(deps));
+  for (const r of resources) api.route("/", r.api(deps));
+  api.route("/", channelsApi(deps));
   api.route("/", outputsApi(deps));
   api.route("/", sessionsApi(deps));
   api.route("/", metricsApi(deps));

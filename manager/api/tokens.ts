@@ -1,9 +1,14 @@
-/** /api/v1/api-tokens */
-import { createRoute, z } from "@hono/zod-openapi";
-import { createApiToken, listApiTokens, revokeApiToken } from "../../common/db/users.ts";
-import { ApiTokenInput, TokenScope } from "../../common/schemas.ts";
-import type { ManagerDeps } from "../deps.ts";
-import { apiRouter, errors, IdParam, json, listOf } from "./_common.ts";
+/** API tokens as a resource of the API (/api/v1/api-tokens); their pages are the account's. */
+import { z } from "@hono/zod-openapi";
+import {
+  createApiToken,
+  getApiToken,
+  listApiTokens,
+  revokeApiToken,
+  updateApiToken,
+} from "../../common/db/users.ts";
+import { type ApiToken, ApiTokenInput, TokenScope } from "../../common/schemas.ts";
+import { defineResource } from "../resources/define.ts";
 
 const TokenView = z.object({
   id: z.string(),
@@ -12,61 +17,46 @@ const TokenView = z.object({
   scope: TokenScope,
   createdAt: z.string(),
 }).openapi("ApiTokenView");
+type TokenView = z.infer<typeof TokenView>;
 const Created = TokenView.extend({ secret: z.string() }).openapi("ApiTokenCreated");
-const tags = ["API tokens"];
 
-/** Routes of the API token API. */
-export function tokensApi(deps: ManagerDeps) {
-  const app = apiRouter();
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/api-tokens",
-      tags,
-      responses: {
-        200: json(listOf(TokenView, "ApiTokenList"), "Tokens (never secrets)"),
-        ...errors,
-      },
-    }),
-    async (c) => {
-      const items = (await listApiTokens(deps.kv)).map((t) => ({
-        id: t.id,
-        name: t.name,
-        prefix: t.prefix,
-        scope: t.scope ?? "admin",
-        createdAt: t.createdAt,
-      }));
-      return c.json({ items, cursor: null }, 200);
-    },
-  );
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: "/api-tokens",
-      tags,
-      request: {
-        body: { content: { "application/json": { schema: ApiTokenInput } }, required: true },
-      },
-      responses: { 201: json(Created, "Created; the secret is shown only now"), ...errors },
-    }),
-    async (c) => {
-      const { token, secret } = await createApiToken(deps.kv, c.var.user.id, c.req.valid("json"));
-      const { id, name, prefix, createdAt } = token;
-      return c.json({ id, name, prefix, scope: token.scope ?? "admin", createdAt, secret }, 201);
-    },
-  );
-  app.openapi(
-    createRoute({
-      method: "delete",
-      path: "/api-tokens/{id}",
-      tags,
-      request: { params: IdParam },
-      responses: { 204: { description: "Revoked" }, ...errors },
-    }),
-    async (c) => {
-      await revokeApiToken(deps.kv, c.req.valid("param").id);
-      return c.body(null, 204);
-    },
-  );
-  return app;
+/** A token as shown: never its hash; tokens from before scopes were admin tokens. */
+function tokenView(t: ApiToken): TokenView {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    scope: t.scope ?? "admin",
+    createdAt: t.createdAt,
+  };
 }
+
+/** The API token resource. */
+export const tokenResource = defineResource({
+  noun: "Token",
+  path: "account/tokens",
+  input: ApiTokenInput,
+  fields: [],
+  ops: {
+    list: async (deps) => (await listApiTokens(deps.kv)).map(tokenView),
+    get: async (deps, id) => {
+      const { value, version } = await getApiToken(deps.kv, id);
+      return { value: tokenView(value), version };
+    },
+    // The secret is in this answer only; just its hash is stored.
+    create: async (input, { deps, userId }) => {
+      const { token, secret } = await createApiToken(deps.kv, userId, input);
+      return { id: token.id, body: { ...tokenView(token), secret } };
+    },
+    update: (deps, id, input, opts) => updateApiToken(deps.kv, id, input, opts),
+    remove: (deps, id) => revokeApiToken(deps.kv, id),
+  },
+  api: {
+    path: "/api-tokens",
+    name: "ApiToken",
+    tag: "API tokens",
+    noun: "API token",
+    view: TokenView,
+    created: Created,
+  },
+});

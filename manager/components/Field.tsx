@@ -1,4 +1,5 @@
 /** Form fields with label, hint and field error. */
+import type { ComponentChild } from "preact";
 import type { z } from "zod";
 
 /** Field errors keyed by field name. */
@@ -11,54 +12,62 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   return out;
 }
 
-/** A labelled input. */
-export function Field(props: {
+/** What every labelled control takes. */
+export interface ControlProps {
   label: string;
   name: string;
-  value?: string | number;
-  type?: string;
   hint?: string;
   errors?: FieldErrors;
-  required?: boolean;
-  autocomplete?: string;
-}) {
+}
+
+/** A control with its label above and its hint and field errors below. */
+export function Labelled(
+  props: ControlProps & { children: (id: string, invalid: "true" | undefined) => ComponentChild },
+) {
   const id = `f-${props.name}`;
   const errs = props.errors?.[props.name];
   return (
     <div>
       <label for={id}>{props.label}</label>
-      <input
-        id={id}
-        name={props.name}
-        type={props.type ?? "text"}
-        value={props.value ?? ""}
-        required={props.required}
-        autocomplete={props.autocomplete}
-        aria-invalid={errs ? "true" : undefined}
-      />
+      {props.children(id, errs ? "true" : undefined)}
       {props.hint && <div class="hint">{props.hint}</div>}
       {errs && <div class="field-error">{errs.join(" ")}</div>}
     </div>
   );
 }
 
-/** A labelled textarea. */
-export function TextArea(props: {
-  label: string;
-  name: string;
-  value?: string;
-  hint?: string;
-  errors?: FieldErrors;
-}) {
-  const id = `f-${props.name}`;
-  const errs = props.errors?.[props.name];
+/** A labelled input. */
+export function Field(
+  props: ControlProps & {
+    value?: string | number;
+    type?: string;
+    required?: boolean;
+    autocomplete?: string;
+  },
+) {
   return (
-    <div>
-      <label for={id}>{props.label}</label>
-      <textarea id={id} name={props.name}>{props.value ?? ""}</textarea>
-      {props.hint && <div class="hint">{props.hint}</div>}
-      {errs && <div class="field-error">{errs.join(" ")}</div>}
-    </div>
+    <Labelled {...props}>
+      {(id, invalid) => (
+        <input
+          id={id}
+          name={props.name}
+          type={props.type ?? "text"}
+          value={props.value ?? ""}
+          required={props.required}
+          autocomplete={props.autocomplete}
+          aria-invalid={invalid}
+        />
+      )}
+    </Labelled>
+  );
+}
+
+/** A labelled textarea. */
+export function TextArea(props: ControlProps & { value?: string }) {
+  return (
+    <Labelled {...props}>
+      {(id) => <textarea id={id} name={props.name}>{props.value ?? ""}</textarea>}
+    </Labelled>
   );
 }
 

@@ -4,17 +4,10 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { formatTime } from "../components/Field.tsx";
+import { type BaseRunView, RunStatus } from "./_run_status.tsx";
 
 /** The fields of a guide import run this island shows. */
-export interface GuideRunView {
-  id: string;
-  status: "running" | "ok" | "failed";
-  bytes: number;
-  totalBytes: number | null;
-  durationMs: number | null;
-  finishedAt: string | null;
-  error: string | null;
+export interface GuideRunView extends BaseRunView {
   warnings: string[];
   counts: { channels: number; programmes: number; skipped: number };
 }
@@ -24,10 +17,6 @@ export interface GuideImportProgressProps extends Record<string, unknown> {
   apiUrl: string;
   run: GuideRunView | null;
   timeZone: string;
-}
-
-function mb(n: number): string {
-  return (n / 1048576).toFixed(1);
 }
 
 /** Shows status, a progress bar and counts; polls the API every 700 ms while running. */
@@ -52,36 +41,17 @@ export function GuideImportProgress(props: GuideImportProgressProps) {
     };
   }, [run.value?.id, status]);
   const r = run.value;
-  if (!r) return <span class="badge off">never imported</span>;
-  const pct = r.totalBytes ? Math.min(100, Math.round((r.bytes / r.totalBytes) * 100)) : null;
-  const n = r.counts;
+  const n = r?.counts;
   return (
-    <div class="import-progress" data-status={r.status}>
-      <span class={`badge ${r.status}`}>{r.status}</span>
-      {r.status === "running" && (
-        <div>
-          {pct !== null ? <progress max={100} value={pct} /> : <progress />}
-          <div class="hint">
-            {mb(r.bytes)}
-            {r.totalBytes ? ` of ${mb(r.totalBytes)}` : ""} MB, {n.programmes} programmes
-          </div>
-        </div>
-      )}
-      {r.status === "ok" && (
-        <div class="hint">
-          {n.channels} channels, {n.programmes} programmes
-          {n.skipped ? `, ${n.skipped} skipped` : ""}; took{" "}
-          {((r.durationMs ?? 0) / 1000).toFixed(1)} s
-        </div>
-      )}
-      {r.status === "failed" && <div class="field-error">{r.error}</div>}
-      {r.status !== "running" && r.warnings.length > 0 && (
-        <details>
-          <summary class="hint">{r.warnings.length} warnings</summary>
-          <ul class="hint">{r.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
-        </details>
-      )}
-      {r.finishedAt && <div class="hint">{formatTime(r.finishedAt, props.timeZone)}</div>}
-    </div>
+    <RunStatus
+      run={r}
+      timeZone={props.timeZone}
+      counting={`${n?.programmes ?? 0} programmes`}
+      done={n &&
+        `${n.channels} channels, ${n.programmes} programmes${
+          n.skipped ? `, ${n.skipped} skipped` : ""
+        }`}
+      warnings={r?.warnings}
+    />
   );
 }

@@ -4,17 +4,10 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { formatTime } from "../components/Field.tsx";
+import { type BaseRunView, RunStatus } from "./_run_status.tsx";
 
 /** The fields of an import run this island shows. */
-export interface RunView {
-  id: string;
-  status: "running" | "ok" | "failed";
-  bytes: number;
-  totalBytes: number | null;
-  durationMs: number | null;
-  finishedAt: string | null;
-  error: string | null;
+export interface RunView extends BaseRunView {
   counts: { entries: number; channels: number; added: number; missing: number; excluded: number };
 }
 
@@ -29,10 +22,6 @@ export interface ImportProgressProps extends Record<string, unknown> {
 interface Shown {
   run: RunView | null;
   channelCount: number;
-}
-
-function mb(n: number): string {
-  return (n / 1048576).toFixed(1);
 }
 
 /** Shows count, status, a progress bar and counts; polls the API every 700 ms while running. */
@@ -67,39 +56,18 @@ export function ImportProgress(props: ImportProgressProps) {
     };
   }, [shown.value.run?.id, status]);
   const { run: r, channelCount } = shown.value;
-  const count = (
-    <a href={`/admin/channels?playlistId=${props.playlistId}`} data-testid="playlist-channels">
-      {channelCount} channels
-    </a>
-  );
-  if (!r) {
-    return (
-      <div class="import-progress">
-        {count} <span class="badge off">never imported</span>
-      </div>
-    );
-  }
-  const pct = r.totalBytes ? Math.min(100, Math.round((r.bytes / r.totalBytes) * 100)) : null;
   return (
-    <div class="import-progress" data-status={r.status}>
-      {count} <span class={`badge ${r.status}`}>{r.status}</span>
-      {r.status === "running" && (
-        <div>
-          {pct !== null ? <progress max={100} value={pct} /> : <progress />}
-          <div class="hint">
-            {mb(r.bytes)}
-            {r.totalBytes ? ` of ${mb(r.totalBytes)}` : ""} MB, {r.counts.entries} entries
-          </div>
-        </div>
-      )}
-      {r.status === "ok" && (
-        <div class="hint">
-          {r.counts.added} new, {r.counts.missing} missing, {r.counts.excluded} excluded; took{" "}
-          {((r.durationMs ?? 0) / 1000).toFixed(1)} s
-        </div>
-      )}
-      {r.status === "failed" && <div class="field-error">{r.error}</div>}
-      {r.finishedAt && <div class="hint">{formatTime(r.finishedAt, props.timeZone)}</div>}
-    </div>
+    <RunStatus
+      run={r}
+      timeZone={props.timeZone}
+      lead={
+        <a href={`/admin/channels?playlistId=${props.playlistId}`} data-testid="playlist-channels">
+          {channelCount} channels
+        </a>
+      }
+      counting={`${r?.counts.entries ?? 0} entries`}
+      done={r &&
+        `${r.counts.added} new, ${r.counts.missing} missing, ${r.counts.excluded} excluded`}
+    />
   );
 }

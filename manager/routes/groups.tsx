@@ -12,6 +12,16 @@ import { getGroupOverride, renameGroup, renumberGroup } from "../services/overri
 import { Field, type FieldErrors, fieldErrors } from "../components/Field.tsx";
 import { redirectWithNotice } from "../notice.ts";
 
+// A field missing or posted as a file counts as empty (`catch`), as a browser never sends one.
+const RenameForm = z.object({
+  name: z.string().catch("").transform((v) => v.trim().slice(0, 500)),
+  // Empty: the group had no override when the form was shown.
+  version: z.string().optional().catch(undefined).transform((v) => v === "" ? null : v),
+});
+const ToggleForm = z.object({
+  enabled: z.string().catch("").transform((v) => v === "true"),
+  back: z.string().catch("").transform((v) => v.startsWith("/admin/groups") ? v : "/admin/groups"),
+});
 const RenumberForm = z.object({
   start: z.string().trim().regex(/^\d{1,7}$/, "A whole number from 0 to 1000000")
     .transform(Number).refine((n) => n <= 1_000_000, "A whole number from 0 to 1000000"),
@@ -169,9 +179,7 @@ export function groupRoutes(deps: ManagerDeps) {
   };
   app.get("/:id", (c) => detail(c, c.req.param("id")));
   app.post("/:id/rename", async (c) => {
-    const body = await c.req.parseBody();
-    const name = typeof body.name === "string" ? body.name.trim().slice(0, 500) : "";
-    const version = typeof body.version === "string" ? body.version || null : undefined;
+    const { name, version } = RenameForm.parse(await c.req.parseBody());
     await renameGroup(deps, c.req.param("id"), name, version);
     return redirectWithNotice(c, `/admin/groups/${c.req.param("id")}`, { notice: "Group renamed" });
   });
@@ -190,11 +198,8 @@ export function groupRoutes(deps: ManagerDeps) {
     });
   });
   app.post("/:id/toggle", async (c) => {
-    const body = await c.req.parseBody();
-    await setGroupEnabled(deps, c.req.param("id"), body.enabled === "true");
-    const back = typeof body.back === "string" && body.back.startsWith("/admin/groups")
-      ? body.back
-      : "/admin/groups";
+    const { enabled, back } = ToggleForm.parse(await c.req.parseBody());
+    await setGroupEnabled(deps, c.req.param("id"), enabled);
     return c.redirect(back, 303);
   });
   return app;

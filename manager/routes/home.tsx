@@ -15,9 +15,8 @@ import type { ManagerDeps } from "../deps.ts";
 import { Island } from "../islands/island.tsx";
 import { SessionTable } from "../islands/SessionTable.tsx";
 import { downstreamViews } from "../services/downstream.ts";
-import { epgViews } from "../services/epgs.ts";
 import { mappedDownstream } from "../services/guides.ts";
-import { playlistViews } from "../services/playlists.ts";
+import { GUIDE_SOURCE, PLAYLIST_SOURCE, sourceViews } from "../services/sources.ts";
 
 interface SourceRow {
   kind: "Playlist" | "Guide";
@@ -50,8 +49,8 @@ export function homeRoutes(deps: ManagerDeps) {
   const app = new Hono<ManagerEnv>();
   app.get("/", async (c) => {
     const [playlists, guides, downstreams, proxies, beats, sessions] = await Promise.all([
-      playlistViews(deps),
-      epgViews(deps),
+      sourceViews(deps, PLAYLIST_SOURCE),
+      sourceViews(deps, GUIDE_SOURCE),
       downstreamViews(deps),
       listProxies(deps.kv),
       listHeartbeats(deps.kv),

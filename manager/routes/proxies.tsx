@@ -1,201 +1,107 @@
-/** /admin/proxies: streaming proxies (manual, or registered by a proxy process itself). */
-import { type Context, Hono } from "hono";
-import {
-  createProxy,
-  deleteProxy,
-  getProxy,
-  listProxies,
-  updateProxy,
-} from "../../common/db/proxies.ts";
-import { ConflictError } from "../../common/errors.ts";
+/** Streaming proxies (manual, or registered by a proxy process itself): pages and API. */
+import { z } from "@hono/zod-openapi";
+import { proxies } from "../../common/db/proxies.ts";
 import { HEARTBEAT_STALE_MS, listHeartbeats } from "../../common/streams/slots.ts";
-import { ProxyInput } from "../../common/schemas.ts";
-import type { ManagerEnv } from "../auth.ts";
-import { Field, type FieldErrors, fieldErrors, formatTime } from "../components/Field.tsx";
-import { Csrf, page } from "../components/Layout.tsx";
+import { Proxy, ProxyInput } from "../../common/schemas.ts";
+import { formatTime } from "../components/Field.tsx";
 import type { ManagerDeps } from "../deps.ts";
+import { defineResource, repositoryOps } from "../resources/define.ts";
+import { nameField } from "../resources/form.ts";
 import { joinPort } from "../services/downstream.ts";
-import { redirectWithNotice } from "../notice.ts";
 
-type Values = Record<string, string>;
+/** A proxy with its liveness: online while its heartbeat (every 5 s) is fresh. */
+const ProxyView = Proxy.extend({ online: z.boolean() }).openapi("ProxyView");
+type ProxyView = z.infer<typeof ProxyView>;
 
-const WRAP = "overflow-wrap:anywhere";
-
-/** Routes of the proxy pages. */
-export function proxyRoutes(deps: ManagerDeps) {
-  const app = new Hono<ManagerEnv>();
-  const form = (
-    c: Context<ManagerEnv>,
-    opts: { id?: string; values: Values; errors?: FieldErrors; error?: string },
-  ) =>
-    page(
-      c,
-      opts.id ? "Edit proxy" : "New proxy",
-      <form
-        method="post"
-        class="card"
-        action={opts.id ? `/admin/proxies/${opts.id}` : "/admin/proxies"}
-      >
-        <Csrf c={c} />
-        <Field label="Name" name="name" value={opts.values.name} errors={opts.errors} required />
-        <Field
-          label="Internal URL"
-          name="internalUrl"
-          value={opts.values.internalUrl}
-          errors={opts.errors}
-          hint="How the manager reaches the proxy, e.g. http://localhost."
-        />
-        <Field
-          label="Internal port"
-          name="internalPort"
-          type="number"
-          value={opts.values.internalPort}
-          errors={opts.errors}
-        />
-        <Field
-          label="External URL"
-          name="externalUrl"
-          value={opts.values.externalUrl}
-          errors={opts.errors}
-          hint="How your devices reach the proxy; used in playlist stream URLs."
-        />
-        <Field
-          label="External port"
-          name="externalPort"
-          type="number"
-          value={opts.values.externalPort}
-          errors={opts.errors}
-        />
-        <p>
-          <button type="submit">Save</button> <a href="/admin/proxies">Cancel</a>
-        </p>
-      </form>,
-      { status: opts.errors || opts.error ? 422 : 200, error: opts.error },
-    );
-  const listPage = async (c: Context<ManagerEnv>, error?: string) => {
-    const [list, beats] = await Promise.all([listProxies(deps.kv), listHeartbeats(deps.kv)]);
-    // Online while its heartbeat (every 5 s, under a key of its own) is fresh.
-    const lastSeen = (name: string) => {
-      const at = beats.get(name.toLowerCase())?.at;
-      return at ? new Date(at).toISOString() : null;
+/** Adds liveness from the heartbeats, kept under keys of their own (no output depends on them). */
+async function withLiveness(deps: ManagerDeps, list: Proxy[]): Promise<ProxyView[]> {
+  const beats = await listHeartbeats(deps.kv);
+  return list.map((p) => {
+    const at = beats.get(p.name.toLowerCase())?.at;
+    return {
+      ...p,
+      online: Date.now() - (at ?? 0) < HEARTBEAT_STALE_MS,
+      lastSeenAt: at ? new Date(at).toISOString() : p.lastSeenAt,
     };
-    const online = (name: string) =>
-      Date.now() - (beats.get(name.toLowerCase())?.at ?? 0) < HEARTBEAT_STALE_MS;
-    return page(
-      c,
-      "Proxies",
-      <>
-        <div class="toolbar">
-          <a class="btn" href="/admin/proxies/new">Add proxy</a>
-        </div>
-        <div class="card">
-          {list.length === 0 ? <p class="muted">No proxies yet.</p> : (
-            <table>
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>External address</th>
-                  <th class="opt">Internal</th>
-                  <th>State</th>
-                  <th class="opt">Last seen</th>
-                  <th></th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((p) => (
-                  <tr>
-                    <td>
-                      <a href={`/admin/proxies/${p.id}`}>{p.name}</a>{" "}
-                      <span class="badge">{p.source}</span>
-                    </td>
-                    {/* Addresses have no spaces to wrap at; on a phone they would push the row out. */}
-                    <td style={WRAP}>{joinPort(p.externalUrl, p.externalPort)}</td>
-                    <td class="opt" style={WRAP}>{joinPort(p.internalUrl, p.internalPort)}</td>
-                    <td>
-                      {online(p.name)
-                        ? <span class="badge ok">online</span>
-                        : <span class="badge off">offline</span>}
-                    </td>
-                    <td class="opt">
-                      {formatTime(lastSeen(p.name) ?? p.lastSeenAt, deps.config.timeZone)}
-                    </td>
-                    <td>
-                      <form method="post" action={`/admin/proxies/${p.id}/delete`} class="inline">
-                        <Csrf c={c} />
-                        <button class="small danger" type="submit">Delete</button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
-      </>,
-      { status: error ? 409 : 200, error },
-    );
-  };
-  app.get("/", (c) => listPage(c));
-  app.get("/new", (c) =>
-    form(c, {
-      values: {
-        internalUrl: "http://localhost",
-        internalPort: "8089",
-        externalUrl: deps.config.externalProxyUrl,
-        externalPort: String(deps.config.externalProxyPort),
-      },
-    }));
-  app.get("/:id", async (c) => {
-    const p = await getProxy(deps.kv, c.req.param("id"));
-    return form(c, {
-      id: p.id,
-      values: {
-        name: p.name,
-        internalUrl: p.internalUrl,
-        internalPort: String(p.internalPort),
-        externalUrl: p.externalUrl,
-        externalPort: String(p.externalPort),
-      },
-    });
   });
-  const save = async (c: Context<ManagerEnv>, id?: string) => {
-    const body = await c.req.parseBody();
-    const values = Object.fromEntries(
-      Object.entries(body).filter(([, v]) => typeof v === "string"),
-    ) as Values;
-    const parsed = ProxyInput.safeParse({
-      ...values,
-      internalPort: Number(values.internalPort),
-      externalPort: Number(values.externalPort),
-    });
-    if (!parsed.success) {
-      const errors = fieldErrors(parsed.error);
-      // zod says "expected number, received NaN" for an empty or mistyped port.
-      for (const k of ["internalPort", "externalPort"]) {
-        if (errors[k]) errors[k] = ["A port from 1 to 65535"];
-      }
-      return form(c, { id, values, errors });
-    }
-    try {
-      if (id) await updateProxy(deps.kv, id, parsed.data);
-      else await createProxy(deps.kv, parsed.data);
-    } catch (err) {
-      if (err instanceof ConflictError) return form(c, { id, values, error: err.message });
-      throw err;
-    }
-    return redirectWithNotice(c, "/admin/proxies", { notice: "Proxy saved" });
-  };
-  app.post("/", (c) => save(c));
-  app.post("/:id", (c) => save(c, c.req.param("id")));
-  app.post("/:id/delete", async (c) => {
-    try {
-      await deleteProxy(deps.kv, c.req.param("id"));
-    } catch (err) {
-      // An error, not a flash: the flash box says things went well.
-      if (err instanceof ConflictError) return listPage(c, err.message);
-      throw err;
-    }
-    return redirectWithNotice(c, "/admin/proxies", { notice: "Proxy deleted" });
-  });
-  return app;
 }
+
+// Addresses have no spaces to wrap at; on a phone they would push the row out.
+const WRAP = "overflow-wrap:anywhere";
+// zod says "expected number, received NaN" for an empty or mistyped port.
+const PORT = "A port from 1 to 65535";
+
+/** The proxy resource. */
+export const proxyResource = defineResource({
+  noun: "Proxy",
+  path: "proxies",
+  input: ProxyInput,
+  fields: [
+    nameField(),
+    {
+      name: "internalUrl",
+      label: "Internal URL",
+      kind: "text",
+      hint: "How the manager reaches the proxy, e.g. http://localhost.",
+    },
+    { name: "internalPort", label: "Internal port", kind: "number", invalid: PORT },
+    {
+      name: "externalUrl",
+      label: "External URL",
+      kind: "text",
+      hint: "How your devices reach the proxy; used in playlist stream URLs.",
+    },
+    { name: "externalPort", label: "External port", kind: "number", invalid: PORT },
+  ],
+  ops: {
+    ...repositoryOps(proxies),
+    list: async (deps) => withLiveness(deps, await proxies.list(deps.kv)),
+    get: async (deps, id) => {
+      const { value, version } = await proxies.getVersioned(deps.kv, id);
+      return { value: (await withLiveness(deps, [value]))[0], version };
+    },
+  },
+  pages: {
+    title: "Proxies",
+    addLabel: "Add proxy",
+    empty: "No proxies yet.",
+    newTitle: "New proxy",
+    editTitle: () => "Edit proxy",
+    defaults: (deps) => ({
+      internalUrl: "http://localhost",
+      internalPort: 8089,
+      externalUrl: deps.config.externalProxyUrl,
+      externalPort: deps.config.externalProxyPort,
+    }),
+    columns: [
+      {
+        head: "Name",
+        cell: (p: ProxyView) => (
+          <>
+            <a href={`/admin/proxies/${p.id}`}>{p.name}</a> <span class="badge">{p.source}</span>
+          </>
+        ),
+      },
+      {
+        head: "External address",
+        cell: (p) => <span style={WRAP}>{joinPort(p.externalUrl, p.externalPort)}</span>,
+      },
+      {
+        head: "Internal",
+        opt: true,
+        cell: (p) => <span style={WRAP}>{joinPort(p.internalUrl, p.internalPort)}</span>,
+      },
+      {
+        head: "State",
+        cell: (p) =>
+          p.online ? <span class="badge ok">online</span> : <span class="badge off">offline</span>,
+      },
+      {
+        head: "Last seen",
+        opt: true,
+        cell: (p, _c, deps) => formatTime(p.lastSeenAt, deps.config.timeZone),
+      },
+    ],
+  },
+  api: { path: "/proxies", name: "Proxy", tag: "Proxies", noun: "proxy", view: ProxyView },
+});

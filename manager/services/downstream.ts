@@ -1,12 +1,6 @@
 /** Downstream playlists: settings, public URLs, assembly and cached rendering. */
-import {
-  createDownstreamPlaylist,
-  deleteDownstreamPlaylist,
-  getDownstreamPlaylist,
-  listDownstreamPlaylists,
-  rotateDownstreamTokens,
-  updateDownstreamPlaylist,
-} from "../../common/db/downstream_playlists.ts";
+import type { Versioned } from "../../common/db/_repository.ts";
+import { downstreamPlaylists } from "../../common/db/downstream_playlists.ts";
 import { getProxy } from "../../common/db/proxies.ts";
 import { NotFoundError, ValidationError } from "../../common/errors.ts";
 import type { Config } from "../../common/config.ts";
@@ -38,51 +32,38 @@ export function publicUrls(config: Config, p: DownstreamPlaylist) {
 }
 
 /** Adds the public URLs. */
-export function downstreamView(config: Config, p: DownstreamPlaylist): DownstreamView {
+export function withUrls(config: Config, p: DownstreamPlaylist): DownstreamView {
   return { ...p, ...publicUrls(config, p) };
 }
 
 /** All downstream playlists with URLs. */
 export async function downstreamViews(deps: ManagerDeps): Promise<DownstreamView[]> {
-  return (await listDownstreamPlaylists(deps.kv)).map((p) => downstreamView(deps.config, p));
+  return (await downstreamPlaylists.list(deps.kv)).map((p) => withUrls(deps.config, p));
 }
 
-/** One downstream playlist with URLs. */
-export async function downstreamViewById(deps: ManagerDeps, id: string): Promise<DownstreamView> {
-  return downstreamView(deps.config, await getDownstreamPlaylist(deps.kv, id));
-}
-
-/** Creates (id null) or updates a downstream playlist after checking its proxy exists. */
-export async function saveDownstream(
+/** One downstream playlist with URLs, and the version it was read at. */
+export async function downstreamView(
   deps: ManagerDeps,
-  id: string | null,
+  id: string,
+): Promise<Versioned<DownstreamView>> {
+  const { value, version } = await downstreamPlaylists.getVersioned(deps.kv, id);
+  return { value: withUrls(deps.config, value), version };
+}
+
+/** Refuses a proxy that does not exist (ValidationError, 422). */
+export async function checkDownstreamInput(
+  deps: ManagerDeps,
   input: DownstreamPlaylistInput,
-): Promise<DownstreamPlaylist> {
-  if (input.proxyId) {
-    try {
-      await getProxy(deps.kv, input.proxyId);
-    } catch (err) {
-      if (err instanceof NotFoundError) {
-        throw new ValidationError("The proxy does not exist", { proxyId: ["Unknown proxy"] });
-      }
-      throw err;
+): Promise<void> {
+  if (!input.proxyId) return;
+  try {
+    await getProxy(deps.kv, input.proxyId);
+  } catch (err) {
+    if (err instanceof NotFoundError) {
+      throw new ValidationError("The proxy does not exist", { proxyId: ["Unknown proxy"] });
     }
+    throw err;
   }
-  const saved = id
-    ? await updateDownstreamPlaylist(deps.kv, id, input)
-    : await createDownstreamPlaylist(deps.kv, input);
-  return saved;
-}
-
-/** Deletes a downstream playlist. */
-export async function removeDownstream(deps: ManagerDeps, id: string): Promise<void> {
-  await deleteDownstreamPlaylist(deps.kv, id);
-}
-
-/** Issues new tokens for a downstream playlist. */
-export async function rotateTokens(deps: ManagerDeps, id: string): Promise<DownstreamPlaylist> {
-  const p = await rotateDownstreamTokens(deps.kv, id);
-  return p;
 }
 
 /** Assembles a downstream playlist's channels from the current data. */

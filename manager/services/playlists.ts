@@ -1,83 +1,89 @@
-/** Playlist operations shared by the pages and the API. */
-import { ValidationError } from "../../common/errors.ts";
-import { importRunsPrefix, userAgentKey } from "../../common/db/keys.ts";
-import {
-  createUpstreamPlaylist,
-  deleteUpstreamPlaylist,
-  getUpstreamPlaylist,
-  listUpstreamPlaylists,
-  updateUpstreamPlaylist,
-} from "../../common/db/upstream_playlists.ts";
-import { resolveInsideDataDir } from "../../common/import/source.ts";
-import type { ImportRun, UpstreamPlaylist, UpstreamPlaylistInput } from "../../common/schemas.ts";
+/**
+ * What upstream playlists do beyond a source: a new one is imported when the form (or an API
+ * caller asking for it) saves it, and the guides its header names become guide sources.
+ */
+import { ConflictError } from "../../common/errors.ts";
+import { epgs } from "../../common/db/epgs.ts";
+import { upstreamPlaylists } from "../../common/db/upstream_playlists.ts";
+import type { UpstreamPlaylist, UpstreamPlaylistInput } from "../../common/schemas.ts";
+import type { Epg } from "../../common/xmltv/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
+import { checkSourceInput } from "./sources.ts";
 
-/** A playlist with its last import and channel count, as pages and the API show it. */
-export type PlaylistView = UpstreamPlaylist & {
-  lastImport: ImportRun | null;
-  channelCount: number;
-};
+export { lastRun } from "./sources.ts";
 
-/** The newest import run of a playlist. */
-export async function lastRun(kv: Deno.Kv, playlistId: string): Promise<ImportRun | null> {
-  for await (
-    const e of kv.list<ImportRun>({ prefix: importRunsPrefix(playlistId) }, {
-      reverse: true,
-      limit: 1,
-    })
-  ) return e.value;
-  return null;
+/** Options of a new playlist: import it at once (the form does; the API when asked). */
+export interface PlaylistCreateOptions {
+  import?: boolean;
 }
 
-/** One playlist with its last import. */
-export async function playlistView(deps: ManagerDeps, id: string): Promise<PlaylistView> {
-  const p = await getUpstreamPlaylist(deps.kv, id);
-  return { ...p, lastImport: await lastRun(deps.kv, id), channelCount: deps.index.count(id) };
-}
-
-/** All playlists with their last imports. */
-export async function playlistViews(deps: ManagerDeps): Promise<PlaylistView[]> {
-  const list = await listUpstreamPlaylists(deps.kv);
-  return await Promise.all(list.map(async (p) => ({
-    ...p,
-    lastImport: await lastRun(deps.kv, p.id),
-    channelCount: deps.index.count(p.id),
-  })));
-}
-
-async function checkInput(deps: ManagerDeps, input: UpstreamPlaylistInput): Promise<void> {
-  if (input.userAgentId) {
-    const ua = await deps.kv.get(userAgentKey(input.userAgentId));
-    if (!ua.value) {
-      throw new ValidationError("The user agent does not exist", {
-        userAgentId: ["Unknown user agent"],
-      });
-    }
-  }
-  if (input.path) {
-    await Deno.mkdir(deps.config.dataDir, { recursive: true });
-    try {
-      await resolveInsideDataDir(deps.config.dataDir, input.path);
-    } catch (err) {
-      throw new ValidationError((err as Error).message, { path: [(err as Error).message] });
-    }
-  }
-}
-
-/** Creates (id null) or updates a playlist after checking references and paths. */
-export async function savePlaylist(
+/**
+ * Creates a playlist after checking its input, and starts its first import when asked. A
+ * restore writes through the repository and never imports.
+ */
+export async function createPlaylist(
   deps: ManagerDeps,
-  id: string | null,
   input: UpstreamPlaylistInput,
+  opts: PlaylistCreateOptions & { trigger: "manual" | "api" },
 ): Promise<UpstreamPlaylist> {
-  await checkInput(deps, input);
-  const saved = id
-    ? await updateUpstreamPlaylist(deps.kv, id, input)
-    : await createUpstreamPlaylist(deps.kv, input);
-  return saved;
+  await checkSourceInput(deps, input);
+  const p = await upstreamPlaylists.create(deps.kv, input);
+  if (opts.import && p.enabled) await deps.startImport(p.id, opts.trigger);
+  return p;
 }
 
-/** Deletes a playlist and drops its channels from the index. */
-export async function removePlaylist(deps: ManagerDeps, id: string): Promise<void> {
-  await deleteUpstreamPlaylist(deps.kv, id);
+/**
+ * The guide URLs a playlist's #EXTM3U header names: `url-tvg`, `x-tvg-url` (and `tvg-url`),
+ * each a comma-separated list; http(s) only, each once.
+ */
+export function headerGuideUrls(p: Pick<UpstreamPlaylist, "headerAttrs">): string[] {
+  const urls = new Set<string>();
+  for (const attr of ["url-tvg", "x-tvg-url", "tvg-url"]) {
+    for (const part of (p.headerAttrs[attr] ?? "").split(",")) {
+      const u = part.trim();
+      if (/^https?:\/\/[^\s]+$/i.test(u) && URL.canParse(u)) urls.add(u);
+    }
+  }
+  return [...urls];
+}
+
+/** The header's guide URLs that no guide source has yet. */
+export async function offeredGuides(deps: ManagerDeps, p: UpstreamPlaylist): Promise<string[]> {
+  const have = new Set((await epgs.list(deps.kv)).map((g) => g.url));
+  return headerGuideUrls(p).filter((u) => !have.has(u));
+}
+
+/**
+ * Adds the header's guides that are not sources yet as guide sources named after the playlist
+ * ("Provider guide", "Provider guide 2"). They are not imported here: a header may name a
+ * hundred guides; the scheduler imports a new guide on its next tick.
+ */
+export async function addHeaderGuides(deps: ManagerDeps, playlistId: string): Promise<Epg[]> {
+  const p = await upstreamPlaylists.get(deps.kv, playlistId);
+  const added: Epg[] = [];
+  // A guide's name is a segment of its URL: no / ? # \ or control characters.
+  // deno-lint-ignore no-control-regex -- control characters are what is replaced
+  const stem = `${p.name.replace(/[/?#\\\u0000-\u001f\u007f]+/g, " ").trim()} guide`.slice(0, 90);
+  for (const url of await offeredGuides(deps, p)) {
+    for (let n = 1;; n++) {
+      try {
+        const name = n === 1 ? stem : `${stem} ${n}`;
+        added.push(
+          await epgs.create(deps.kv, {
+            name,
+            url,
+            path: "",
+            userAgentId: p.userAgentId,
+            refreshMinutes: 1440,
+            enabled: true,
+          }),
+        );
+        break;
+      } catch (err) {
+        // Only a taken name is tried again, with the next number.
+        if (!(err instanceof ConflictError) || n >= 50) throw err;
+      }
+    }
+  }
+  return added;
 }
