@@ -27,9 +27,9 @@ interface Shown {
 /** Shows count, status, a progress bar and counts; polls the API every 700 ms while running. */
 export function ImportProgress(props: ImportProgressProps) {
   const shown = useSignal<Shown>({ run: props.run, channelCount: props.channelCount });
-  const status = shown.value.run?.status;
+  const running = shown.value.run?.status === "running";
   useEffect(() => {
-    if (status !== "running") return;
+    if (!running) return;
     let stop = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const fetchView = async () => {
@@ -54,7 +54,8 @@ export function ImportProgress(props: ImportProgressProps) {
       stop = true;
       clearTimeout(timer);
     };
-  }, [shown.value.run?.id, status]);
+    // Keyed by the run alone: the status turning "ok" must not cancel the last read it planned.
+  }, [shown.value.run?.id]);
   const { run: r, channelCount } = shown.value;
   return (
     <RunStatus

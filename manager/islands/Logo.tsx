@@ -1,11 +1,14 @@
 /** A channel logo, or a placeholder with the name's first letters while there is no logo. */
+import { useState } from "preact/hooks";
 import { initials } from "./channel_text.ts";
 
 /** A logo (decorative: the name is always next to it). */
 export function Logo(props: { src: string | null; name: string; size?: number }) {
   const size = props.size ?? 32;
   const style = `width:${size}px;height:${size}px`;
-  if (props.src) {
+  // A logo host that is down or unreachable shows the placeholder, not a broken image.
+  const [failed, setFailed] = useState(false);
+  if (props.src && !failed) {
     return (
       <img
         class="logo"
@@ -15,6 +18,7 @@ export function Logo(props: { src: string | null; name: string; size?: number })
         height={size}
         loading="lazy"
         style={style}
+        onError={() => setFailed(true)}
       />
     );
   }
