@@ -137,8 +137,25 @@ Deno.test("the channel page plays a live HLS channel through the proxy", async (
       // Every playlist and segment came through the proxy: the upstream saw only its requests.
       assert.ok([...live.requests.keys()].some((p) => p.endsWith(".ts")), "segments fetched");
       await page.getByRole("button", { name: "Stop" }).click();
-      assert.deepEqual(seen.errors, []);
-      assert.deepEqual(seen.blocked, []);
+
+      // The downstream editor's preview plays a channel in a tab of its own (the form stays).
+      await page.goto(`${s.m.base}/admin/downstream/${s.downstreamId}`);
+      const link = page.getByTestId("preview").locator("tr", { hasText: "Test Card" })
+        .getByTestId("preview-play");
+      const [tab] = await Promise.all([page.waitForEvent("popup"), link.click()]);
+      const tabSeen = watched(tab);
+      await tab.getByTestId("play-status").filter({ hasText: "Playing through the proxy" })
+        .waitFor();
+      const video = tab.getByTestId("player");
+      const start = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+      await waitFor(
+        () => video.evaluate((v: HTMLVideoElement, t) => v.currentTime > t + 1.5, start),
+        "the preview's channel to play on",
+        15_000,
+      );
+      await tab.close();
+      assert.deepEqual([...seen.errors, ...tabSeen.errors], []);
+      assert.deepEqual([...seen.blocked, ...tabSeen.blocked], []);
       await page.close();
     });
   } finally {

@@ -29,7 +29,12 @@ export async function playCard<E extends Env>(c: Context<E>, deps: ManagerDeps, 
           <Island
             name="PlayButton"
             component={PlayButton}
-            props={{ url: play.url, kind: play.kind, playlist: play.playlist }}
+            props={{
+              url: play.url,
+              kind: play.kind,
+              playlist: play.playlist,
+              autoplay: c.req.query("play") === "1",
+            }}
           />
         )
         : (

@@ -75,7 +75,16 @@ export function GroupPreview(props: GroupPreviewProps) {
                     {/* Plain text: a link would leave the form and lose what is not saved. */}
                     {c.name}
                     <div class="hint">
-                      {c.group} · {props.playlistNames.get(c.playlistId) ?? ""}
+                      {c.group} · {props.playlistNames.get(c.playlistId) ?? ""} ·{" "}
+                      {/* Its own tab: the form stays as it is. */}
+                      <a
+                        href={`/admin/channels/${c.id}?play=1`}
+                        target="_blank"
+                        rel="noopener"
+                        data-testid="preview-play"
+                      >
+                        Play<span class="ge-sr">{` ${c.name} (opens in a new tab)`}</span>
+                      </a>
                     </div>
                   </td>
                   <td>

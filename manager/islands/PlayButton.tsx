@@ -15,6 +15,8 @@ export interface PlayButtonProps extends Record<string, unknown> {
   url: string;
   kind: PlayKind;
   playlist: string;
+  /** starts at once (the downstream editor's preview opens the channel page to play it) */
+  autoplay?: boolean;
 }
 
 /** What a started player gives back: how to stop it. */
@@ -153,6 +155,10 @@ export function PlayButton(props: PlayButtonProps) {
       fail(err instanceof Error ? err.message : String(err));
     }
   };
+
+  useEffect(() => {
+    if (props.autoplay) play();
+  }, []);
 
   const onClick = () => {
     if (state.value === "loading" || state.value === "playing") {
