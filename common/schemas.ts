@@ -337,33 +337,48 @@ export const GroupEntry = z.union([z.string().trim().min(1).max(500), GroupPick]
 /** One entry of a downstream playlist's groups. */
 export type GroupEntry = z.infer<typeof GroupEntry>;
 
-/** Input to create or replace a downstream playlist. */
-export const DownstreamPlaylistInput = z.object({
-  name: urlSegmentName(),
-  proxyId: z.string().max(64).nullable().optional().default(null),
+/**
+ * The fields of a downstream playlist input that choose and number its channels; the editor
+ * previews them before they are saved.
+ */
+export const DownstreamSelection = z.object({
   groups: z.array(GroupEntry).max(5000).default([]),
   excludeFilters: z.array(z.string().min(1).max(500)).max(1000).default([]),
   filterMode: FilterMode.default("any"),
   numbering: z.enum(["keep", "sequential"]).default("keep"),
   numberStart: z.number().int().min(0).max(1_000_000).default(1),
+});
+
+/** Adds an issue for each exclude filter that is not a valid regular expression in regex mode. */
+export function checkExcludeFilters(
+  v: { filterMode: FilterMode; excludeFilters: string[] },
+  ctx: z.RefinementCtx,
+): void {
+  if (v.filterMode !== "regex") return;
+  v.excludeFilters.forEach((f, i) => {
+    try {
+      new RegExp(f, "i");
+    } catch (err) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["excludeFilters", i],
+        message: `"${f}" is not a valid regular expression: ${(err as Error).message}`,
+      });
+    }
+  });
+}
+
+/** Input to create or replace a downstream playlist. */
+export const DownstreamPlaylistInput = z.object({
+  name: urlSegmentName(),
+  proxyId: z.string().max(64).nullable().optional().default(null),
+  ...DownstreamSelection.shape,
   streamMode: z.enum(["proxy", "direct"]).default("proxy"),
   guidePastDays: z.number().int().min(0).max(30).default(1),
   guideFutureDays: z.number().int().min(1).max(30).default(7),
   enabled: z.boolean().default(true),
 }).superRefine((v, ctx) => {
-  if (v.filterMode === "regex") {
-    v.excludeFilters.forEach((f, i) => {
-      try {
-        new RegExp(f, "i");
-      } catch (err) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["excludeFilters", i],
-          message: `"${f}" is not a valid regular expression: ${(err as Error).message}`,
-        });
-      }
-    });
-  }
+  checkExcludeFilters(v, ctx);
   if (v.streamMode === "proxy" && !v.proxyId) {
     ctx.addIssue({ code: "custom", path: ["proxyId"], message: "Choose a proxy, or direct mode" });
   }

@@ -83,23 +83,21 @@ function otherSize(v: unknown): number {
   return serialize(v).length - HEADER;
 }
 
-type Measure = (v: unknown) => number;
-
-function objectSize(o: object, size: Measure, indexes: (length: number) => number): number {
+function objectSize(o: object, most: boolean): number {
   if (Array.isArray(o)) {
     const n = o.length;
     // Tag, length, elements, end tag, count of other properties (none), length again.
-    let bytes = 3 + 2 * varint(n) + indexes(n);
+    let bytes = 3 + 2 * varint(n) + (most ? maxIndexes(n) : 0);
     let numbers = 0;
     let numberBytes = 0;
     let doubles = false;
     for (let i = 0; i < n; i++) {
       const e = o[i];
       if (typeof e !== "number") {
-        bytes += size(e);
+        bytes += plainSize(e, most);
         continue;
       }
-      const b = size(e);
+      const b = plainSize(e, most);
       numbers++;
       numberBytes += b;
       if (b === DOUBLE) doubles = true;
@@ -115,14 +113,10 @@ function objectSize(o: object, size: Measure, indexes: (length: number) => numbe
   let bytes = 2;
   let count = 0;
   for (const k in o) {
-    bytes += keyBytes(k) + size((o as Record<string, unknown>)[k]);
+    bytes += keyBytes(k) + plainSize((o as Record<string, unknown>)[k], most);
     count++;
   }
   return bytes + varint(count);
-}
-
-function noIndexes(): number {
-  return 0;
 }
 
 /**
@@ -138,37 +132,24 @@ function maxIndexes(length: number): number {
   return bytes;
 }
 
-function compactBytes(v: unknown): number {
+/**
+ * Bytes of plain data as V8 writes it: held compactly (one byte a character where it can, each
+ * small integer a Smi, arrays without holes), or with `most`, held in the widest way.
+ */
+function plainSize(v: unknown, most: boolean): number {
   switch (typeof v) {
     case "string":
-      return stringSize(v);
+      return most ? maxStringSize(v) : stringSize(v);
     case "number":
-      return numberSize(v);
+      // Whether an integer is held as a Smi or a double is not visible: at most, a double.
+      return most ? DOUBLE : numberSize(v);
     case "boolean":
     case "undefined":
       return 1;
     case "bigint":
       return bigintSize(v);
     case "object":
-      return v === null ? 1 : objectSize(v, compactBytes, noIndexes);
-  }
-  return otherSize(v);
-}
-
-function maxBytes(v: unknown): number {
-  switch (typeof v) {
-    case "string":
-      return maxStringSize(v);
-    case "number":
-      // Whether an integer is held as a Smi or a double is not visible either.
-      return DOUBLE;
-    case "boolean":
-    case "undefined":
-      return 1;
-    case "bigint":
-      return bigintSize(v);
-    case "object":
-      return v === null ? 1 : objectSize(v, maxBytes, maxIndexes);
+      return v === null ? 1 : objectSize(v, most);
   }
   return otherSize(v);
 }
@@ -183,7 +164,7 @@ function maxBytes(v: unknown): number {
  * assumption.
  */
 export function serialisedSize(value: unknown): number {
-  return HEADER + compactBytes(value);
+  return HEADER + plainSize(value, false);
 }
 
 /**
@@ -193,7 +174,7 @@ export function serialisedSize(value: unknown): number {
  * with characters over U+00FF.
  */
 export function maxSerialisedSize(value: unknown): number {
-  return HEADER + maxBytes(value);
+  return HEADER + plainSize(value, true);
 }
 
 /**

@@ -34,32 +34,30 @@ interface Def {
   required?: string[];
   enums?: Record<string, string[]>;
   content: ContentKind;
-  children?: string[];
-  once?: string[];
-  need?: string;
+  /**
+   * The children as the DTD's content model writes them, in order: `title+, sub-title*, date?`
+   * (`?` at most once, `+` at least once, `*` any number, none exactly once).
+   */
+  model?: string;
 }
 
 const text = (attrs: string[] = []): Def => ({ attrs, content: "text" });
-const person: Def = { content: "mixed", children: ["image", "url"] };
+// <!ELEMENT director (#PCDATA | image | url)*> and the same for every credited person
+const person: Def = { content: "mixed", model: "image*, url*" };
+const rating: Def = { attrs: ["system"], content: "children", model: "value, icon*" };
 const lang = ["lang"];
 
-// Element declarations of xmltv.dtd; the comments give the DTD's content models.
+// Element declarations of xmltv.dtd, with the DTD's content models.
 const DEFS: Record<string, Def> = {
-  // <!ELEMENT channel (display-name+, icon*, url*)>
   channel: {
     attrs: ["id"],
     required: ["id"],
     content: "children",
-    children: ["display-name", "icon", "url"],
-    need: "display-name",
+    model: "display-name+, icon*, url*",
   },
   "display-name": text(lang),
   icon: { attrs: ["src", "width", "height"], required: ["src"], content: "empty" },
   url: text(["system"]),
-  // <!ELEMENT programme (title+, sub-title*, desc*, credits?, date?, category*, keyword*,
-  //   language?, orig-language?, length?, icon*, url*, country*, episode-num*, video?, audio?,
-  //   previously-shown?, premiere?, last-chance?, new?, subtitles*, rating*, star-rating*,
-  //   review*, image*)>
   programme: {
     attrs: [
       "start",
@@ -73,69 +71,19 @@ const DEFS: Record<string, Def> = {
     ],
     required: ["start", "channel"],
     content: "children",
-    children: [
-      "title",
-      "sub-title",
-      "desc",
-      "credits",
-      "date",
-      "category",
-      "keyword",
-      "language",
-      "orig-language",
-      "length",
-      "icon",
-      "url",
-      "country",
-      "episode-num",
-      "video",
-      "audio",
-      "previously-shown",
-      "premiere",
-      "last-chance",
-      "new",
-      "subtitles",
-      "rating",
-      "star-rating",
-      "review",
-      "image",
-    ],
-    once: [
-      "credits",
-      "date",
-      "language",
-      "orig-language",
-      "length",
-      "video",
-      "audio",
-      "previously-shown",
-      "premiere",
-      "last-chance",
-      "new",
-    ],
-    need: "title",
+    model: "title+, sub-title*, desc*, credits?, date?, category*, keyword*, language?, " +
+      "orig-language?, length?, icon*, url*, country*, episode-num*, video?, audio?, " +
+      "previously-shown?, premiere?, last-chance?, new?, subtitles*, rating*, star-rating*, " +
+      "review*, image*",
   },
   title: text(lang),
   "sub-title": text(lang),
   desc: text(lang),
-  // <!ELEMENT credits (director*, actor*, writer*, adapter*, producer*, composer*, editor*,
-  //   presenter*, commentator*, guest*)>
   credits: {
     content: "children",
-    children: [
-      "director",
-      "actor",
-      "writer",
-      "adapter",
-      "producer",
-      "composer",
-      "editor",
-      "presenter",
-      "commentator",
-      "guest",
-    ],
+    model: "director*, actor*, writer*, adapter*, producer*, composer*, editor*, presenter*, " +
+      "commentator*, guest*",
   },
-  // <!ELEMENT director (#PCDATA | image | url)*> and the same for every credited person
   director: person,
   actor: { ...person, attrs: ["role", "guest"], enums: { guest: ["no", "yes"] } },
   writer: person,
@@ -159,47 +107,25 @@ const DEFS: Record<string, Def> = {
   },
   country: text(lang),
   "episode-num": text(["system"]),
-  // <!ELEMENT video (present?, colour?, aspect?, quality?)>
-  video: {
-    content: "children",
-    children: ["present", "colour", "aspect", "quality"],
-    once: ["present", "colour", "aspect", "quality"],
-  },
+  video: { content: "children", model: "present?, colour?, aspect?, quality?" },
   present: text(),
   colour: text(),
   aspect: text(),
   quality: text(),
-  // <!ELEMENT audio (present?, stereo?)>
-  audio: { content: "children", children: ["present", "stereo"], once: ["present", "stereo"] },
+  audio: { content: "children", model: "present?, stereo?" },
   stereo: text(),
   "previously-shown": { attrs: ["start", "channel"], content: "empty" },
   premiere: text(lang),
   "last-chance": text(lang),
   new: { content: "empty" },
-  // <!ELEMENT subtitles (language?)>
   subtitles: {
     attrs: ["type"],
     enums: { type: ["teletext", "onscreen", "deaf-signed"] },
     content: "children",
-    children: ["language"],
-    once: ["language"],
+    model: "language?",
   },
-  // <!ELEMENT rating (value, icon*)>
-  rating: {
-    attrs: ["system"],
-    content: "children",
-    children: ["value", "icon"],
-    once: ["value"],
-    need: "value",
-  },
-  // <!ELEMENT star-rating (value, icon*)>
-  "star-rating": {
-    attrs: ["system"],
-    content: "children",
-    children: ["value", "icon"],
-    once: ["value"],
-    need: "value",
-  },
+  rating,
+  "star-rating": rating,
   value: text(),
   review: {
     attrs: ["type", "source", "reviewer", "lang"],
@@ -218,9 +144,21 @@ const DEFS: Record<string, Def> = {
   },
 };
 
+/** The children of a content model with their marks: `title+, date?` is title `+`, date `?`. */
+function parseModel(model: string): [child: string, mark: string][] {
+  return model.split(", ").map((part) => {
+    const m = /^([a-z-]+)([?*+]?)$/.exec(part);
+    if (!m) throw new Error(`Content model part "${part}" is not a name with ?, * or + or none`);
+    return [m[1], m[2]];
+  });
+}
+
 function compile(name: string, d: Def): ElementSpec {
-  const children = d.children ?? [];
-  const once = new Set(d.once ?? []);
+  const parts = d.model ? parseModel(d.model) : [];
+  const children = parts.map(([child]) => child);
+  // No mark (exactly once) or `?`: at most once; no mark or `+`: at least once.
+  const once = new Set(parts.filter(([, mark]) => mark === "" || mark === "?").map(([c]) => c));
+  const need = parts.find(([, mark]) => mark === "" || mark === "+")?.[0];
   return {
     name,
     attrs: d.attrs ?? [],
@@ -231,7 +169,7 @@ function compile(name: string, d: Def): ElementSpec {
     slot: new Map(children.map((c, i) => [c, i])),
     childSpecs: [],
     once: children.map((c) => once.has(c)),
-    need: d.need ? children.indexOf(d.need) : -1,
+    need: need ? children.indexOf(need) : -1,
   };
 }
 

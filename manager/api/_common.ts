@@ -91,3 +91,14 @@ export function apiRouter(): OpenAPIHono<ManagerEnv> {
 export function offsetOf(cursor: string | undefined): number {
   return cursor && /^\d+$/.test(cursor) ? Number(cursor) : 0;
 }
+
+/** The list envelope of one page: its items, the next page's cursor (null on the last), the total. */
+export function pageOf<T>(
+  page: { items: T[]; nextOffset: number | null; total: number },
+): { items: T[]; cursor: string | null; total: number } {
+  return {
+    items: page.items,
+    cursor: page.nextOffset === null ? null : String(page.nextOffset),
+    total: page.total,
+  };
+}

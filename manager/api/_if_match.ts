@@ -13,3 +13,12 @@ export function ifMatch(header: string | undefined): string | null | undefined {
 export function etagOf(version: string | null): string | undefined {
   return version ? `"${version}"` : undefined;
 }
+
+/** Sets the ETag header of a version on the answer; none for null (nothing stored). */
+export function setEtag(
+  c: { header(name: string, value: string): void },
+  version: string | null,
+): void {
+  const etag = etagOf(version);
+  if (etag) c.header("etag", etag);
+}

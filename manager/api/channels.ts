@@ -27,8 +27,8 @@ import {
   patchChannel,
   setGroupEnabled,
 } from "../services/channels.ts";
-import { apiRouter, errors, errorsOf, IdParam, json, offsetOf } from "./_common.ts";
-import { etagOf, ifMatch } from "./_if_match.ts";
+import { apiRouter, errors, errorsOf, IdParam, json, offsetOf, pageOf } from "./_common.ts";
+import { ifMatch, setEtag } from "./_if_match.ts";
 import { ChannelViewList, ChannelViewSchema, GuideChannelList } from "./_channel_views.ts";
 
 const GroupView = Group.extend({
@@ -132,11 +132,7 @@ export function channelsApi(deps: ManagerDeps) {
     async (c) => {
       const q = c.req.valid("query");
       const page = await channelPage(deps, q, { offset: offsetOf(q.cursor), limit: q.limit });
-      return c.json({
-        items: page.items,
-        cursor: page.nextOffset === null ? null : String(page.nextOffset),
-        total: page.total,
-      }, 200);
+      return c.json(pageOf(page), 200);
     },
   );
   app.openapi(
@@ -234,8 +230,7 @@ export function channelsApi(deps: ManagerDeps) {
         expectVersion: ifMatch(c.req.header("if-match")),
       });
       const o = await getChannelOverride(deps, id);
-      const etag = etagOf(o.version);
-      if (etag) c.header("etag", etag);
+      setEtag(c, o.version);
       return c.json(o.value, 200);
     },
   );
@@ -252,11 +247,7 @@ export function channelsApi(deps: ManagerDeps) {
     async (c) => {
       const q = c.req.valid("query");
       const page = await channelViewPage(deps, q, { offset: offsetOf(q.cursor), limit: q.limit });
-      return c.json({
-        items: page.items,
-        cursor: page.nextOffset === null ? null : String(page.nextOffset),
-        total: page.total,
-      }, 200);
+      return c.json(pageOf(page), 200);
     },
   );
   app.openapi(
@@ -269,8 +260,7 @@ export function channelsApi(deps: ManagerDeps) {
     }),
     async (c) => {
       const v = await channelViewById(deps, c.req.valid("param").id);
-      const etag = etagOf(v.version);
-      if (etag) c.header("etag", etag);
+      setEtag(c, v.version);
       return c.json(v, 200);
     },
   );
@@ -292,11 +282,7 @@ export function channelsApi(deps: ManagerDeps) {
         offset: offsetOf(q.cursor),
         limit: q.limit,
       });
-      return c.json({
-        items: page.items,
-        cursor: page.nextOffset === null ? null : String(page.nextOffset),
-        total: page.total,
-      }, 200);
+      return c.json(pageOf(page), 200);
     },
   );
   return app;

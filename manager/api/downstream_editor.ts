@@ -4,7 +4,7 @@
  * read-only token may list the groups (api/scopes.ts); the preview is a POST, an admin's.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { FilterMode, GroupEntry } from "../../common/schemas.ts";
+import { checkExcludeFilters, DownstreamSelection } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
 import { groupChoices, previewDownstream } from "../services/downstream_editor.ts";
 import { apiRouter, errors, json } from "./_common.ts";
@@ -24,26 +24,9 @@ const GroupChoicesSchema = z.object({
 
 /** The settings a preview is made of; an invalid regular expression is a 400, not a 500. */
 const PreviewInput = z.object({
-  groups: z.array(GroupEntry).max(5000).default([]),
-  excludeFilters: z.array(z.string().min(1).max(500)).max(1000).default([]),
-  filterMode: FilterMode.default("any"),
-  numbering: z.enum(["keep", "sequential"]).default("keep"),
-  numberStart: z.number().int().min(0).max(1_000_000).default(1),
+  ...DownstreamSelection.shape,
   limit: z.number().int().min(1).max(1000).default(200),
-}).superRefine((v, ctx) => {
-  if (v.filterMode !== "regex") return;
-  v.excludeFilters.forEach((f, i) => {
-    try {
-      new RegExp(f, "i");
-    } catch (err) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["excludeFilters", i],
-        message: `"${f}" is not a valid regular expression: ${(err as Error).message}`,
-      });
-    }
-  });
-}).openapi("DownstreamPreviewInput");
+}).superRefine(checkExcludeFilters).openapi("DownstreamPreviewInput");
 
 const PreviewSchema = z.object({
   total: z.number().int(),

@@ -9,18 +9,12 @@ import {
   renumberGroup,
 } from "../services/overrides.ts";
 import { apiRouter, errors, IdParam, json } from "./_common.ts";
+import { ifMatch, setEtag } from "./_if_match.ts";
 
 const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { "application/json": { schema } },
   required: true,
 });
-
-/** The version an If-Match header names (RFC 9110 §13.1.1), or undefined without one. */
-function ifMatch(headers: Record<string, string>): string | null | undefined {
-  const h = headers["if-match"];
-  if (h === undefined || h.trim() === "*") return undefined;
-  return h.trim().replace(/^W\//, "").replace(/^"|"$/g, "") || null;
-}
 
 /** Routes of the channel and group overrides. */
 export function outputsApi(deps: ManagerDeps) {
@@ -37,7 +31,7 @@ export function outputsApi(deps: ManagerDeps) {
     async (c) => {
       const o = await getChannelOverride(deps, c.req.valid("param").id);
       // The ETag names the version; a PUT with it in If-Match replaces only that version.
-      if (o.version) c.header("etag", `"${o.version}"`);
+      setEtag(c, o.version);
       return c.json(o.value, 200);
     },
   );
@@ -51,8 +45,13 @@ export function outputsApi(deps: ManagerDeps) {
     }),
     async (c) => {
       const id = c.req.valid("param").id;
-      const o = await putChannelOverride(deps, id, c.req.valid("json"), ifMatch(c.req.header()));
-      if (o.version) c.header("etag", `"${o.version}"`);
+      const o = await putChannelOverride(
+        deps,
+        id,
+        c.req.valid("json"),
+        ifMatch(c.req.header("if-match")),
+      );
+      setEtag(c, o.version);
       return c.json(o.value, 200);
     },
   );
@@ -67,8 +66,8 @@ export function outputsApi(deps: ManagerDeps) {
     async (c) => {
       const id = c.req.valid("param").id;
       const name = c.req.valid("json").name ?? "";
-      const o = await renameGroup(deps, id, name, ifMatch(c.req.header()));
-      if (o.version) c.header("etag", `"${o.version}"`);
+      const o = await renameGroup(deps, id, name, ifMatch(c.req.header("if-match")));
+      setEtag(c, o.version);
       return c.json(o.value, 200);
     },
   );

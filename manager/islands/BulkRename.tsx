@@ -4,7 +4,7 @@
  * form itself posts to /admin/channels/rename, so it works without JavaScript too.
  */
 import { useSignal } from "@preact/signals";
-import type { FilterView } from "./ChannelTable.tsx";
+import { FilterFields, type FilterView } from "./channel_filter.tsx";
 
 /** Props: the filter the rename applies to, how many match, the CSRF token. */
 export interface BulkRenameProps {
@@ -70,11 +70,7 @@ export function BulkRename(props: BulkRenameProps) {
         onInput={() => preview.value = null}
       >
         <input type="hidden" name="_csrf" value={props.csrf} />
-        <input type="hidden" name="q" value={f.q} />
-        <input type="hidden" name="playlistId" value={f.playlistId} />
-        <input type="hidden" name="groupId" value={f.groupId} />
-        <input type="hidden" name="enabled" value={f.enabled} />
-        <input type="hidden" name="guide" value={f.guide} />
+        <FilterFields filter={f} />
         <div class="rename">
           <div>
             <label for="rename-mode">How</label>

@@ -11,18 +11,9 @@ import { BulkRename } from "./BulkRename.tsx";
 import { type ChannelView, type OverridePatch, saveOverride } from "./channel_api.ts";
 import { ChannelRow } from "./ChannelRow.tsx";
 import { GuidePicker } from "./GuidePicker.tsx";
+import { FilterFields, type FilterView } from "./channel_filter.tsx";
 
-export type { ChannelView };
-
-/** The filter fields (query string of /admin/channels). */
-export interface FilterView {
-  playlistId: string;
-  groupId: string;
-  enabled: string;
-  q: string;
-  /** "" any, "none" without guide data, "some" with it */
-  guide: string;
-}
+export type { ChannelView, FilterView };
 
 /** Props rendered by the server. */
 export interface ChannelTableProps extends Record<string, unknown> {
@@ -51,6 +42,29 @@ function query(f: FilterView, offset: number): string {
   if (f.guide) p.set("guide", f.guide);
   if (offset) p.set("offset", String(offset));
   return p.toString();
+}
+
+/** An option of a filter select: its value and its label. */
+type Choice = [value: string, label: string];
+
+/** A select of the filter form; choosing filters at once. */
+function FilterSelect(props: {
+  name: keyof FilterView;
+  label: string;
+  filter: FilterView;
+  choices: Choice[];
+  onChange: (patch: Partial<FilterView>) => void;
+}) {
+  return (
+    <select
+      name={props.name}
+      aria-label={props.label}
+      value={props.filter[props.name]}
+      onChange={(e) => props.onChange({ [props.name]: e.currentTarget.value })}
+    >
+      {props.choices.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+    </select>
+  );
 }
 
 /** The channel table with its filter form. */
@@ -162,44 +176,42 @@ export function ChannelTable(props: ChannelTableProps) {
           aria-label="Search"
           onInput={(e) => change({ q: e.currentTarget.value }, true)}
         />
-        <select
+        <FilterSelect
           name="playlistId"
-          aria-label="Playlist"
-          value={f.playlistId}
-          onChange={(e) => change({ playlistId: e.currentTarget.value })}
-        >
-          <option value="">All playlists</option>
-          {props.playlists.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-        </select>
-        <select
+          label="Playlist"
+          filter={f}
+          choices={[["", "All playlists"], ...props.playlists.map((p): Choice => [p.id, p.name])]}
+          onChange={change}
+        />
+        <FilterSelect
           name="groupId"
-          aria-label="Group"
-          value={f.groupId}
-          onChange={(e) => change({ groupId: e.currentTarget.value })}
-        >
-          <option value="">All groups</option>
-          {groups.map((g) => <option key={g.id} value={g.id}>{groupLabel(g)}</option>)}
-        </select>
-        <select
+          label="Group"
+          filter={f}
+          choices={[["", "All groups"], ...groups.map((g): Choice => [g.id, groupLabel(g)])]}
+          onChange={change}
+        />
+        <FilterSelect
           name="enabled"
-          aria-label="State"
-          value={f.enabled}
-          onChange={(e) => change({ enabled: e.currentTarget.value })}
-        >
-          <option value="">Enabled and disabled</option>
-          <option value="true">Enabled only</option>
-          <option value="false">Disabled only</option>
-        </select>
-        <select
+          label="State"
+          filter={f}
+          choices={[
+            ["", "Enabled and disabled"],
+            ["true", "Enabled only"],
+            ["false", "Disabled only"],
+          ]}
+          onChange={change}
+        />
+        <FilterSelect
           name="guide"
-          aria-label="Guide data"
-          value={f.guide}
-          onChange={(e) => change({ guide: e.currentTarget.value })}
-        >
-          <option value="">With and without guide data</option>
-          <option value="none">Without guide data</option>
-          <option value="some">With guide data</option>
-        </select>
+          label="Guide data"
+          filter={f}
+          choices={[
+            ["", "With and without guide data"],
+            ["none", "Without guide data"],
+            ["some", "With guide data"],
+          ]}
+          onChange={change}
+        />
         <noscript>
           <button type="submit">Filter</button>
         </noscript>
@@ -211,11 +223,7 @@ export function ChannelTable(props: ChannelTableProps) {
         </span>
         <form method="post" action="/admin/channels/bulk" class="inline">
           <input type="hidden" name="_csrf" value={props.csrf} />
-          <input type="hidden" name="q" value={f.q} />
-          <input type="hidden" name="playlistId" value={f.playlistId} />
-          <input type="hidden" name="groupId" value={f.groupId} />
-          <input type="hidden" name="enabled" value={f.enabled} />
-          <input type="hidden" name="guide" value={f.guide} />
+          <FilterFields filter={f} />
           <button class="small secondary" name="action" value="enable" type="submit">
             Enable all {total.value} matching
           </button>{" "}

@@ -4,6 +4,7 @@
  */
 import { useSignal } from "@preact/signals";
 import { usePoll } from "./use_poll.ts";
+import { TableHead } from "../components/TableHead.tsx";
 
 /** The fields of a session this island shows. */
 export interface SessionRow {
@@ -67,19 +68,16 @@ export function SessionTable(props: SessionTableProps) {
         {rows.value.length} watching now, {size(rows.value.reduce((n, r) => n + r.bytes, 0))} sent
       </p>
       <table>
-        <thead>
-          <tr>
-            <th>Channel</th>
-            <th class="opt">Playlist</th>
-            <th class="opt">Client</th>
-            <th class="opt">Proxy</th>
-            <th>Watching</th>
-            <th class="opt">Sent</th>
-            <th>
-              <span class="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          headings={[
+            { head: "Channel" },
+            { head: "Playlist", opt: true },
+            { head: "Client", opt: true },
+            { head: "Proxy", opt: true },
+            { head: "Watching" },
+            { head: "Sent", opt: true },
+          ]}
+        />
         <tbody>
           {rows.value.map((r) => (
             <tr key={r.id} data-session-id={r.id}>

@@ -16,6 +16,7 @@ import { type FieldErrors, fieldErrors, formatTime } from "../components/Field.t
 import { Field } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
 import { Copy } from "../components/Copy.tsx";
+import { TableHead } from "../components/TableHead.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import type { Context } from "hono";
 import { redirectWithNotice } from "../notice.ts";
@@ -117,17 +118,14 @@ export function accountRoutes(deps: ManagerDeps) {
             </div>
           )}
           <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Starts with</th>
-                <th>Scope</th>
-                <th>Created</th>
-                <th>
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              headings={[
+                { head: "Name" },
+                { head: "Starts with" },
+                { head: "Scope" },
+                { head: "Created" },
+              ]}
+            />
             <tbody>
               {tokens.map((t) => (
                 <tr>

@@ -5,6 +5,7 @@ import { ValidationError } from "../../common/errors.ts";
 import { extensionFor, type Icon, IconStatus, MAX_ICON_BYTES } from "../../common/icons/mod.ts";
 import type { ManagerEnv } from "../auth.ts";
 import { Csrf, page } from "../components/Layout.tsx";
+import { TableHead } from "../components/TableHead.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { redirectWithNotice } from "../notice.ts";
 
@@ -178,18 +179,15 @@ export function iconRoutes(deps: ManagerDeps) {
                   of 1 MiB.
                 </p>
                 <table class="icons">
-                  <thead>
-                    <tr>
-                      <th>Icon</th>
-                      <th>Source</th>
-                      <th class="opt">Size</th>
-                      <th>Status</th>
-                      <th class="opt">Channels</th>
-                      <th>
-                        <span class="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
+                  <TableHead
+                    headings={[
+                      { head: "Icon" },
+                      { head: "Source" },
+                      { head: "Size", opt: true },
+                      { head: "Status" },
+                      { head: "Channels", opt: true },
+                    ]}
+                  />
                   <tbody>
                     {result.items.map((icon) => (
                       <tr data-icon={icon.id}>
