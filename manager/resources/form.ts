@@ -49,6 +49,9 @@ export function nameField(hint?: string): FormField {
 /** The strings a form shows (and posts), keyed by field name. */
 export type FormValues = Record<string, string>;
 
+/** A posted text field: what was sent, or "" when it is missing (or a file). */
+export const formText = z.string().catch("");
+
 const optional = z.string().optional();
 /** How a posted string becomes the input's value, by field kind. */
 const COERCE = {

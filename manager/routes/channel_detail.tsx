@@ -32,7 +32,15 @@ const OverrideForm = z.object({
   // One half of a mapping maps nothing; saying so beats dropping it without a word.
   path: ["epgChannelId"],
   message: "Give both the guide id and the guide channel id, or neither",
-});
+}).transform((f): z.input<typeof ChannelOverride> => ({
+  // An empty field keeps the imported value.
+  name: f.name || undefined,
+  group: f.group || undefined,
+  number: f.number ? Number(f.number) : undefined,
+  tvgId: f.tvgId || undefined,
+  logo: f.logo || undefined,
+  epg: f.epgId ? { epgId: f.epgId, channelId: f.epgChannelId } : undefined,
+})).pipe(ChannelOverride);
 
 const BY = { manual: "mapped by hand", "tvg-id": "found by tvg-id", name: "found by name" };
 
@@ -222,18 +230,7 @@ export function channelDetailRoutes(deps: ManagerDeps) {
     const values = Object.fromEntries(
       Object.entries(body).filter(([, v]) => typeof v === "string"),
     ) as Record<string, string>;
-    const f = OverrideForm.safeParse(values);
-    if (!f.success) return show(c, id, { values, errors: fieldErrors(f.error) });
-    const o = ChannelOverride.safeParse({
-      name: f.data.name || undefined,
-      group: f.data.group || undefined,
-      number: f.data.number ? Number(f.data.number) : undefined,
-      tvgId: f.data.tvgId || undefined,
-      logo: f.data.logo || undefined,
-      epg: f.data.epgId && f.data.epgChannelId
-        ? { epgId: f.data.epgId, channelId: f.data.epgChannelId }
-        : undefined,
-    });
+    const o = OverrideForm.safeParse(values);
     if (!o.success) return show(c, id, { values, errors: fieldErrors(o.error) });
     // The version the form was rendered with: a save over someone else's edit is a conflict.
     try {

@@ -7,6 +7,7 @@ import type { ManagerEnv } from "../auth.ts";
 import { Csrf, page } from "../components/Layout.tsx";
 import { Copy } from "../components/Copy.tsx";
 import type { ManagerDeps } from "../deps.ts";
+import { formText } from "../resources/form.ts";
 import { groupListText, groupViews, setGroupEnabled } from "../services/channels.ts";
 import { getGroupOverride, renameGroup, renumberGroup } from "../services/overrides.ts";
 import { Field, type FieldErrors, fieldErrors } from "../components/Field.tsx";
@@ -23,8 +24,10 @@ const ToggleForm = z.object({
   back: z.string().catch("").transform((v) => v.startsWith("/admin/groups") ? v : "/admin/groups"),
 });
 const RenumberForm = z.object({
-  start: z.string().trim().regex(/^\d{1,7}$/, "A whole number from 0 to 1000000")
-    .transform(Number).refine((n) => n <= 1_000_000, "A whole number from 0 to 1000000"),
+  start: formText.pipe(
+    z.string().trim().regex(/^\d{1,7}$/, "A whole number from 0 to 1000000")
+      .transform(Number).refine((n) => n <= 1_000_000, "A whole number from 0 to 1000000"),
+  ),
 });
 
 /** Routes of the group pages. */
@@ -185,10 +188,10 @@ export function groupRoutes(deps: ManagerDeps) {
   });
   app.post("/:id/renumber", async (c) => {
     const body = await c.req.parseBody();
-    const f = RenumberForm.safeParse({ start: typeof body.start === "string" ? body.start : "" });
+    const f = RenumberForm.safeParse(body);
     if (!f.success) {
       return detail(c, c.req.param("id"), {
-        start: typeof body.start === "string" ? body.start : "",
+        start: formText.parse(body.start),
         errors: fieldErrors(f.error),
       });
     }

@@ -7,6 +7,7 @@ import type { ManagerEnv } from "../auth.ts";
 import { Csrf, page } from "../components/Layout.tsx";
 import { TableHead } from "../components/TableHead.tsx";
 import type { ManagerDeps } from "../deps.ts";
+import { formText } from "../resources/form.ts";
 import { redirectWithNotice } from "../notice.ts";
 
 const PAGE = 50;
@@ -31,7 +32,7 @@ function listHref(q: ListQuery, changes: Partial<ListQuery> = {}): string {
 
 /** The list view a form came from (its hidden `back` field holds the query string). */
 function backQuery(body: Record<string, unknown>): ListQuery {
-  const back = typeof body.back === "string" ? body.back : "";
+  const back = formText.parse(body.back);
   return ListQuery.parse(Object.fromEntries(new URLSearchParams(back)));
 }
 

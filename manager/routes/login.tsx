@@ -4,6 +4,7 @@
  * known device, which guesses at its user name never slow down.
  */
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import { getCookie, setCookie } from "hono/cookie";
 import { randomToken } from "../../common/auth/password.ts";
 import { createLoginSession, deleteLoginSession, getLoginSession } from "../../common/db/users.ts";
@@ -19,8 +20,17 @@ import {
 } from "../auth.ts";
 import { KNOWN_DEVICE_MS } from "../login_guard.ts";
 import { safeNext } from "../safe_next.ts";
+import { formText } from "../resources/form.ts";
 import { page } from "../components/Layout.tsx";
 import type { ManagerDeps } from "../deps.ts";
+
+/** The login form's fields (a missing one is empty: the checks below say what is wrong). */
+const LoginForm = z.object({
+  username: formText,
+  password: formText,
+  next: formText,
+  _csrf: formText,
+});
 
 /** Routes of logging in and out. */
 export function loginRoutes(deps: ManagerDeps) {
@@ -74,11 +84,10 @@ export function loginRoutes(deps: ManagerDeps) {
     return form(c, { next: safeNext(c.req.query("next"), new URL(c.req.url).origin) });
   });
   app.post("/login", async (c) => {
-    const body = await c.req.parseBody();
-    const str = (k: string) => (typeof body[k] === "string" ? body[k] as string : "");
-    const next = safeNext(str("next"), new URL(c.req.url).origin);
+    const f = LoginForm.parse(await c.req.parseBody());
+    const next = safeNext(f.next, new URL(c.req.url).origin);
     const cookie = getCookie(c, LOGIN_CSRF_COOKIE);
-    if (!cookie || cookie !== str("_csrf")) {
+    if (!cookie || cookie !== f._csrf) {
       return form(c, {
         next,
         error: "The login form expired or was not sent by this site; try again.",
@@ -89,19 +98,19 @@ export function loginRoutes(deps: ManagerDeps) {
     try {
       user = await deps.guard.checkPassword({
         address: c.var.client.address,
-        username: str("username"),
-        password: str("password"),
+        username: f.username,
+        password: f.password,
         device: getCookie(c, DEVICE_COOKIE),
       });
     } catch (err) {
       if (!(err instanceof TooManyAttemptsError)) throw err;
       c.header("Retry-After", String(err.retryAfter));
-      return form(c, { next, username: str("username"), error: err.message, status: 429 });
+      return form(c, { next, username: f.username, error: err.message, status: 429 });
     }
     if (!user) {
       return form(c, {
         next,
-        username: str("username"),
+        username: f.username,
         error: "Wrong user name or password.",
         status: 422,
       });
