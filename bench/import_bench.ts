@@ -38,6 +38,13 @@ export interface ManagerProcess {
  * Spawns `manager/main.ts` on 127.0.0.1 with a free port and waits until it serves pages. With
  * `dataDir`, it shares that folder (and its KV file) with another manager and leaves it there.
  */
+/** The arguments `deno task manager` gives `deno` before its script (read from deno.json). */
+async function managerTaskFlags(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+  const words = String(config.tasks.manager).split(/\s+/);
+  return words.slice(1, words.indexOf("manager/main.ts"));
+}
+
 export async function spawnManager(
   opts: { dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<ManagerProcess> {
@@ -45,13 +52,7 @@ export async function spawnManager(
   const port = freePort();
   const child = spawnLogged(Deno.execPath(), {
     // The flags of `deno task manager` (deno.json).
-    args: [
-      "run",
-      "-A",
-      "--unstable-no-legacy-abort",
-      "--v8-flags=--max-semi-space-size=2,--optimize-for-size",
-      "manager/main.ts",
-    ],
+    args: [...await managerTaskFlags(), "manager/main.ts"],
     cwd: ROOT.pathname,
     env: {
       DATA_DIR: dataDir,

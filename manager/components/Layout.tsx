@@ -50,7 +50,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margi
 .toolbar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-bottom:.8rem}.toolbar>*{flex:0 1 auto}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem}.filters>*{flex:1 1 12rem;max-width:20rem}
 progress{width:100%;max-width:24rem;height:1rem}.muted{color:#5b6778}pre.copy{white-space:pre-wrap;background:#f7f9fb;border:1px solid #dde3ea;padding:.6rem;border-radius:6px;max-height:24rem;overflow:auto}
-td.actions{white-space:nowrap}h2{font-size:1.15rem;margin:1.2rem 0 .6rem}.card h2{margin-top:0}.card>:first-child,.card>[data-island]:first-child>:first-child{margin-top:0}
+td.actions{white-space:nowrap}h2{font-size:1.15rem;margin:1.2rem 0 .6rem}.card h2{margin-top:0}.card>:first-child,.card>[data-island]:first-child>[data-island-root]>:first-child{margin-top:0}
 :focus-visible{outline:3px solid #1f5fbf;outline-offset:2px}header :focus-visible{outline-color:#fff}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .skip{position:absolute;left:.5rem;top:-3rem;background:#fff;color:#1f5fbf;padding:.4rem .8rem;border-radius:6px;z-index:10}.skip:focus{top:.5rem}main:focus{outline:none}

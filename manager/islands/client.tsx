@@ -27,8 +27,9 @@ const REGISTRY: Record<string, FunctionComponent<Record<string, unknown>>> = {
 
 for (const el of document.querySelectorAll<HTMLElement>("[data-island]")) {
   const component = REGISTRY[el.dataset.island ?? ""];
-  if (!component) continue;
-  const props = JSON.parse(el.dataset.props ?? "{}");
-  hydrate(h(component, props), el);
+  const root = el.querySelector<HTMLElement>(":scope > [data-island-root]");
+  if (!component || !root) continue;
+  const json = el.querySelector(":scope > script[data-island-props]")?.textContent;
+  hydrate(h(component, JSON.parse(json || "{}")), root);
   el.dataset.hydrated = "true";
 }
