@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchChromium, logIn, waitForNotice } from "../testing/browser.ts";
+import { launchChromium, logIn, screenshotDir, waitForNotice } from "../testing/browser.ts";
 import { axeViolations } from "../testing/axe.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 import { startPacketUpstream, startProxySetup } from "../testing/proxy_setup.ts";
 
-const SHOTS = new URL("../docs/screenshots/", import.meta.url);
+const SHOTS = screenshotDir();
 const FREE_TV = new URL("../testdata/m3u/free-tv_playlist_2026-08-22.m3u8", import.meta.url);
 const GUIDE = new URL("../testdata/xmltv/freeview-epg_uk-ie_2026-08-22.xml", import.meta.url);
 const DESKTOP = { width: 1280, height: 800 };

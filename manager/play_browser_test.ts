@@ -6,14 +6,14 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { seriousViolations } from "../testing/axe.ts";
-import { launchChromium, logIn } from "../testing/browser.ts";
+import { launchChromium, logIn, screenshotDir } from "../testing/browser.ts";
 import { waitFor } from "../testing/harness.ts";
 import { startLiveHls } from "../testing/live_hls.ts";
 import { startLiveTs } from "../testing/live_ts.ts";
 import { type ProxySetup, startPacketUpstream, startProxySetup } from "../testing/proxy_setup.ts";
 
 /** Where the browser tests keep their screenshots (the README shows them). */
-const SHOTS = new URL("../docs/screenshots/", import.meta.url);
+const SHOTS = screenshotDir();
 
 /** A manager and proxy whose playlist has one channel, "Test Card", streamed from `url`. */
 async function withChannel(

@@ -43,3 +43,13 @@ export function countDocumentLoads(page: Page): () => number {
 export async function waitForNotice(page: Page, text: string | RegExp): Promise<void> {
   await page.getByRole("status").filter({ hasText: text }).first().waitFor();
 }
+
+/**
+ * Where the README's screenshots go: docs/screenshots/ when UPDATE_SCREENSHOTS=1 (`deno task
+ * screenshots`), else a folder under /tmp, so an ordinary test run leaves the checkout as it was.
+ */
+export function screenshotDir(): URL {
+  return Deno.env.get("UPDATE_SCREENSHOTS") === "1"
+    ? new URL("../docs/screenshots/", import.meta.url)
+    : new URL("file:///tmp/shots/readme/");
+}
