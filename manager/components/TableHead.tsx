@@ -6,16 +6,21 @@ export interface Heading {
   opt?: boolean;
 }
 
-/** `<thead>` with a cell a heading, then the actions column, named for screen readers only. */
-export function TableHead(props: { headings: Heading[] }) {
+/**
+ * `<thead>` with a cell a heading, then (unless `actions` is false) the actions column, named for
+ * screen readers only: an empty heading cell is one axe-core reports.
+ */
+export function TableHead(props: { headings: Heading[]; actions?: boolean }) {
   return (
     <thead>
       <tr>
         {props.headings.map((h) => <th key={h.head} class={h.opt ? "opt" : undefined}>{h.head}
         </th>)}
-        <th>
-          <span class="sr-only">Actions</span>
-        </th>
+        {props.actions !== false && (
+          <th>
+            <span class="sr-only">Actions</span>
+          </th>
+        )}
       </tr>
     </thead>
   );

@@ -4,6 +4,7 @@ import { ConflictError, ValidationError } from "../../common/errors.ts";
 import type { ManagerEnv } from "../auth.ts";
 import { Field, TextArea } from "../components/Field.tsx";
 import { Csrf, page } from "../components/Layout.tsx";
+import { TableHead } from "../components/TableHead.tsx";
 import { Select } from "../components/Select.tsx";
 import type { ManagerDeps } from "../deps.ts";
 import { redirectWithNotice } from "../notice.ts";
@@ -103,14 +104,7 @@ export function resourcePages<V extends { id: string; name: string }, I, O>(
     );
     const table = (
       <table class={pages.tableClass}>
-        <thead>
-          <tr>
-            {pages.columns.map((col) => (
-              <th key={col.head} class={col.opt ? "opt" : undefined}>{col.head}</th>
-            ))}
-            {hasActions && <th></th>}
-          </tr>
-        </thead>
+        <TableHead headings={pages.columns} actions={hasActions} />
         <tbody>{items.map(row)}</tbody>
       </table>
     );
