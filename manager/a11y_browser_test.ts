@@ -5,7 +5,13 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchChromium, logIn, screenshotDir, waitForNotice } from "../testing/browser.ts";
+import {
+  launchChromium,
+  logIn,
+  screenshotDir,
+  waitForNotice,
+  watchErrors,
+} from "../testing/browser.ts";
 import { axeViolations } from "../testing/axe.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 import { startPacketUpstream, startProxySetup } from "../testing/proxy_setup.ts";
@@ -86,9 +92,7 @@ Deno.test("every admin page passes axe-core and works by keyboard", async (t) =>
   );
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: DESKTOP });
-  page.setDefaultTimeout(10_000);
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  const errors = watchErrors(page);
   let viewer: Response | null = null;
   try {
     const { call } = s;

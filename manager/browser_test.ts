@@ -1,7 +1,13 @@
 /** The manager's pages and islands in a real chromium, used the way an admin uses them. */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { countDocumentLoads, launchChromium, logIn, waitForNotice } from "../testing/browser.ts";
+import {
+  countDocumentLoads,
+  launchChromium,
+  logIn,
+  waitForNotice,
+  watchErrors,
+} from "../testing/browser.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
 const PLAYLIST = new URL("../testdata/m3u/free-tv_playlist_2026-08-22.m3u8", import.meta.url);
@@ -77,9 +83,7 @@ Deno.test(
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
-      page.setDefaultTimeout(10_000);
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
+      const errors = watchErrors(page);
       const documentLoads = countDocumentLoads(page);
 
       // Log in through the form.

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchChromium, logIn, waitForNotice } from "../testing/browser.ts";
+import { launchChromium, logIn, waitForNotice, watchErrors } from "../testing/browser.ts";
 import { channelListFixture } from "../testing/channel_list_fixture.ts";
 import { waitFor } from "../testing/harness.ts";
 
@@ -33,9 +33,7 @@ Deno.test("an admin edits, maps and bulk-disables channels in the list", async (
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   try {
-    page.setDefaultTimeout(10_000);
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const errors = watchErrors(page);
     await logIn(page, fx.manager.base);
     await page.goto(`${fx.manager.base}/admin/channels`);
     await hydrated(page, "ChannelTable");

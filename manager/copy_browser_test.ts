@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, launchChromium, logIn } from "../testing/browser.ts";
+import { CHROMIUM_ARGS, launchChromium, logIn, watchErrors } from "../testing/browser.ts";
 import { apiClient, startTestManager } from "../testing/harness.ts";
 
 /** A host name that is not localhost, resolved by chromium itself to the test manager. */
@@ -22,9 +22,7 @@ Deno.test("copy buttons select and copy the URL on a plain-http LAN address", as
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(10_000);
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const errors = watchErrors(page);
     const base = `http://${LAN_HOST}:${m.port}`;
     await logIn(page, base);
     await page.locator("[data-island='CopyButton'][data-hydrated='true']").first().waitFor();

@@ -1,7 +1,7 @@
 /** Downstream playlists, proxies and overrides in a real chromium, used the way an admin uses them. */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchChromium, logIn, waitForNotice } from "../testing/browser.ts";
+import { launchChromium, logIn, waitForNotice, watchErrors } from "../testing/browser.ts";
 import { parseM3uText } from "../common/m3u/mod.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
@@ -41,9 +41,7 @@ Deno.test(
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
-      page.setDefaultTimeout(10_000);
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
+      const errors = watchErrors(page);
 
       // Log in, add the upstream playlist and import it.
       await logIn(page, manager.base);

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { parseM3uText } from "../common/m3u/mod.ts";
-import { launchChromium, logIn, waitForNotice } from "../testing/browser.ts";
+import { launchChromium, logIn, waitForNotice, watchErrors } from "../testing/browser.ts";
 import { apiClient, startTestManager, waitFor } from "../testing/harness.ts";
 import { addTwoProviders } from "../testing/two_providers.ts";
 
@@ -53,9 +53,7 @@ Deno.test("an admin picks, orders and previews a downstream playlist's groups in
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   try {
-    page.setDefaultTimeout(10_000);
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const errors = watchErrors(page);
     await logIn(page, manager.base);
     await page.goto(`${manager.base}/admin/downstream/new`);
     await page.getByLabel("Name", { exact: true }).fill("Bedroom");

@@ -1,6 +1,12 @@
 /** The guide pages and their import-progress island in a real chromium. */
 import assert from "node:assert/strict";
-import { countDocumentLoads, launchChromium, logIn, waitForNotice } from "../testing/browser.ts";
+import {
+  countDocumentLoads,
+  launchChromium,
+  logIn,
+  waitForNotice,
+  watchErrors,
+} from "../testing/browser.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
 const GUIDE = new URL("../testdata/xmltv/freeview-epg_uk-ie_2026-08-22.xml", import.meta.url);
@@ -30,9 +36,7 @@ Deno.test(
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
-      page.setDefaultTimeout(10_000);
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
+      const errors = watchErrors(page);
       const documents = countDocumentLoads(page);
       await logIn(page, manager.base);
 

@@ -1,6 +1,6 @@
 /** A new playlist in a real chromium: imported on save, its header's guides added in one click. */
 import assert from "node:assert/strict";
-import { launchChromium, logIn, waitForNotice } from "../testing/browser.ts";
+import { launchChromium, logIn, waitForNotice, watchErrors } from "../testing/browser.ts";
 import { serveLocal, startTestManager, waitFor } from "../testing/harness.ts";
 
 Deno.test(
@@ -18,9 +18,7 @@ Deno.test(
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
-      page.setDefaultTimeout(10_000);
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
+      const errors = watchErrors(page);
       await logIn(page, manager.base);
       await page.goto(`${manager.base}/admin/playlists/new`);
       await page.getByTestId("imports-on-save").waitFor();

@@ -1,6 +1,6 @@
 /** The sessions pages in a real chromium: a live stream appears, Drop ends it without a reload. */
 import assert from "node:assert/strict";
-import { countDocumentLoads, launchChromium, logIn } from "../testing/browser.ts";
+import { countDocumentLoads, launchChromium, logIn, watchErrors } from "../testing/browser.ts";
 import { waitFor } from "../testing/harness.ts";
 import { startPacketUpstream, startProxySetup } from "../testing/proxy_setup.ts";
 
@@ -26,9 +26,7 @@ Deno.test("an admin sees who watches and drops a viewer from the sessions page",
     ended = true;
   })();
   try {
-    page.setDefaultTimeout(10_000);
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const errors = watchErrors(page);
     const documents = countDocumentLoads(page);
     await logIn(page, s.m.base);
     // The overview: who watches, the source and its last run, the playlist's URLs, the proxy.

@@ -53,3 +53,11 @@ export function screenshotDir(): URL {
     ? new URL("../docs/screenshots/", import.meta.url)
     : new URL("file:///tmp/shots/readme/");
 }
+
+/** Sets the page's default timeout and collects its uncaught errors (a test asserts none). */
+export function watchErrors(page: Page, timeoutMs = 10_000): string[] {
+  page.setDefaultTimeout(timeoutMs);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  return errors;
+}
