@@ -3,7 +3,7 @@
  * loopback, link-local (cloud metadata), private ranges or this machine, in every spelling.
  */
 import { equal, match, ok, rejects } from "node:assert/strict";
-import { checkTarget, fetchOutbound, RefusedTargetError } from "./outbound.ts";
+import { checkTarget, ClientPool, fetchOutbound, RefusedTargetError } from "./outbound.ts";
 import { internalRange, parseIp } from "./ip.ts";
 
 const opts = {};
@@ -166,6 +166,48 @@ Deno.test(
       await rejects(() => fetchOutbound(`http://localhost:${up.port}/`), RefusedTargetError);
     } finally {
       await up.close();
+    }
+  },
+);
+
+Deno.test(
+  "a ClientPool reuses a connection per checked address, drops the least recent, and the rules still hold",
+  opts,
+  async () => {
+    // Which client port each request came from: the same port is the same kept connection.
+    const ports: Record<string, number[]> = { a: [], b: [], c: [] };
+    const servers = (["a", "b", "c"] as const).map((name, i) => {
+      const server = Deno.serve(
+        { hostname: `127.0.0.${i + 1}`, port: 0, onListen: () => {} },
+        (_req, info) => {
+          ports[name].push(info.remoteAddr.port);
+          return new Response(name);
+        },
+      );
+      return { name, server, url: `http://127.0.0.${i + 1}:${server.addr.port}/` };
+    });
+    const pool = new ClientPool(2);
+    const allowedHosts = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
+    const get = async (i: number) =>
+      await (await fetchOutbound(servers[i].url, { allowedHosts, clients: pool })).text();
+    try {
+      equal(await get(0), "a");
+      equal(await get(0), "a");
+      equal(ports.a[0], ports.a[1], "the second request went over the kept connection");
+      equal(await get(1), "b");
+      equal(await get(2), "c");
+      // Three addresses in a pool of two: a's client went first, so a gets a new connection.
+      equal(await get(0), "a");
+      ok(ports.a[2] !== ports.a[1], "a new connection after the client was dropped");
+      // A pooled client does not loosen the rules: a host nobody named is refused before connecting.
+      await rejects(
+        () => fetchOutbound(servers[2].url, { allowedHosts: [], clients: pool }),
+        (e: Error) => e instanceof RefusedTargetError,
+      );
+      equal(ports.c.length, 1);
+    } finally {
+      pool.close();
+      for (const s of servers) await s.server.shutdown();
     }
   },
 );
