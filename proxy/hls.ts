@@ -9,6 +9,7 @@
 import { UpstreamError } from "../common/errors.ts";
 import type { StreamMember } from "../common/output/membership.ts";
 import type { ProxyContext } from "./context.ts";
+import { sessionFields } from "./live_sessions.ts";
 import { extensionOf, isHlsPlaylist, type RefKind, rewritePlaylist } from "./hls_rewrite.ts";
 import { failure, textResponse } from "./streams.ts";
 import { type ClientKey, holdUpstream } from "./upstream_slot.ts";
@@ -279,17 +280,7 @@ export class HlsHub {
     channel.sessions.add(session);
     this.#sessions.set(key, session);
     const s = await this.#ctx.sessions.start(
-      {
-        proxy: this.#ctx.config.proxyName,
-        downstreamId: member.playlist.id,
-        downstreamName: member.playlist.name,
-        channelId: member.channel.channel.id,
-        channelName: member.channel.name,
-        upstreamId: member.upstream.id,
-        kind: "hls",
-        client: client.address,
-        userAgent: client.userAgent,
-      },
+      sessionFields(this.#ctx.config.proxyName, member, client, "hls"),
       token,
       {
         cut: (reason) => this.#end(session, reason),

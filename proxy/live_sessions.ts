@@ -6,16 +6,17 @@
  */
 import type { Logger } from "../common/log.ts";
 import type { ChangeFeed } from "../common/kv/change_feed.ts";
-import { assertChecksHold, type Stamps } from "../common/kv/revisions.ts";
+import type { Stamps } from "../common/kv/revisions.ts";
 import { MEMBERSHIP_TOPICS, type PlaylistMembers } from "../common/output/membership.ts";
 import {
   createSession,
   droppedOf,
   endSession,
-  recordSession,
   saveSessionStats,
   type Session,
+  type SessionFields,
 } from "../common/streams/sessions.ts";
+import type { StreamMember } from "../common/output/membership.ts";
 
 /** What ends a live session and counts its bytes. */
 export interface SessionHandle {
@@ -33,6 +34,26 @@ interface Live {
   token: string;
   handle: SessionHandle;
   ended: Promise<void> | null;
+}
+
+/** What a new session of `client` watching `member` through proxy `proxy` records. */
+export function sessionFields(
+  proxy: string,
+  member: StreamMember,
+  client: { address: string; userAgent: string },
+  kind: Session["kind"],
+): SessionFields {
+  return {
+    proxy,
+    downstreamId: member.playlist.id,
+    downstreamName: member.playlist.name,
+    channelId: member.channel.channel.id,
+    channelName: member.channel.name,
+    upstreamId: member.upstream.id,
+    kind,
+    client: client.address,
+    userAgent: client.userAgent,
+  };
 }
 
 /** How often byte counters are saved. */
@@ -66,25 +87,13 @@ export class LiveSessions {
 
   /** Records a new session in KV and keeps it until it ends. */
   async start(
-    fields: Parameters<typeof createSession>[1],
+    fields: SessionFields,
     token: string,
     handle: SessionHandle,
   ): Promise<Session> {
     const session = await createSession(this.#kv, fields);
     this.adopt(session, token, handle);
     return session;
-  }
-
-  /**
-   * Writes a session made with newSession() in a commit of its own, under `checks` (throws
-   * StaleStampsError when they failed).
-   */
-  async record(session: Session, checks: Deno.AtomicCheck[] = []): Promise<void> {
-    const op = this.#kv.atomic().check(...checks);
-    if (!(await recordSession(op, session).commit()).ok) {
-      await assertChecksHold(this.#kv, checks);
-      throw new Error(`Session ${session.id} could not be written`);
-    }
   }
 
   /**

@@ -9,8 +9,9 @@ import { LimitReachedError, UpstreamError } from "../common/errors.ts";
 import { StaleStampsError, type Stamps, topicChecks } from "../common/kv/revisions.ts";
 import { MEMBERSHIP_TOPICS, type StreamMember } from "../common/output/membership.ts";
 import { countRefusal, newSession, recordSession } from "../common/streams/sessions.ts";
-import type { AlsoWrite } from "../common/streams/slots.ts";
+import { type AlsoWrite, commitAlso } from "../common/streams/slots.ts";
 import type { ProxyContext } from "./context.ts";
+import { sessionFields } from "./live_sessions.ts";
 import { SharedUpstream, type StreamClient } from "./shared_upstream.ts";
 import { type ClientKey, holdUpstream } from "./upstream_slot.ts";
 import { allowedHostsFor, openUpstream, UpstreamTimeoutError } from "./upstream_fetch.ts";
@@ -125,29 +126,18 @@ async function startStream(
   token: string,
   client: ClientKey,
 ): Promise<Response> {
-  const session = newSession({
-    proxy: ctx.config.proxyName,
-    downstreamId: member.playlist.id,
-    downstreamName: member.playlist.name,
-    channelId: member.channel.channel.id,
-    channelName: member.channel.name,
-    upstreamId: member.upstream.id,
-    kind: "stream",
-    client: client.address,
-    userAgent: client.userAgent,
-  });
-  const checks = topicChecks(at, MEMBERSHIP_TOPICS);
+  const session = newSession(sessionFields(ctx.config.proxyName, member, client, "stream"));
   let recorded = false;
+  const also: AlsoWrite = {
+    checks: topicChecks(at, MEMBERSHIP_TOPICS),
+    apply: (op) => recordSession(op, session),
+    committed: () => recorded = true,
+  };
   let upstream: SharedUpstream;
   try {
-    upstream = await ctx.hub.get(member, client, {
-      checks,
-      apply: (op) => {
-        recordSession(op, session);
-        recorded = true;
-      },
-    });
-    if (!recorded) await ctx.sessions.record(session, checks);
+    upstream = await ctx.hub.get(member, client, also);
+    // A connection open already (or being opened for another client) took no commit of ours.
+    if (!recorded) await commitAlso(ctx.kv, also);
   } catch (err) {
     if (err instanceof StaleStampsError) throw err;
     // Written with the slot, then the upstream failed: the session list says why it ended.

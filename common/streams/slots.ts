@@ -58,13 +58,25 @@ const inLine = new WeakMap<Deno.Kv, Map<string, Promise<unknown>>>();
 export interface AlsoWrite {
   apply(op: Deno.AtomicOperation): void;
   checks: Deno.AtomicCheck[];
+  /** Told once the writes are committed (with a slot or alone). */
+  committed?(): void;
 }
 
 /** Adds `also` (its checks and writes) to an operation. */
-export function addAlso(op: Deno.AtomicOperation, also: AlsoWrite): Deno.AtomicOperation {
+function addAlso(op: Deno.AtomicOperation, also: AlsoWrite): Deno.AtomicOperation {
   op.check(...also.checks);
   also.apply(op);
   return op;
+}
+
+/**
+ * Commits `also` on its own (no slot goes with it: no limit, or a connection open already).
+ * Throws StaleStampsError when its checks no longer hold.
+ */
+export async function commitAlso(kv: Deno.Kv, also: AlsoWrite): Promise<void> {
+  if ((await addAlso(kv.atomic(), also).commit()).ok) return also.committed?.();
+  await assertChecksHold(kv, also.checks);
+  throw new Error("The writes that come with a stream could not be committed");
 }
 
 /**
@@ -79,10 +91,7 @@ export async function acquireSlot(
   also?: AlsoWrite,
 ): Promise<number | null> {
   if (upstream.maxConnections <= 0) {
-    if (also && !(await addAlso(kv.atomic(), also).commit()).ok) {
-      await assertChecksHold(kv, also.checks);
-      throw new Error("The writes that come with a stream failed");
-    }
+    if (also) await commitAlso(kv, also);
     return null;
   }
   // A burst of requests in one process would all pick the same free slot and fail each other's
@@ -131,7 +140,10 @@ async function takeSlot(
     } else op.check({ key: connectionSlotKey(upstream.id, slot), versionstamp: null });
     op.set(connectionSlotKey(upstream.id, slot), holder);
     if (also) addAlso(op, also);
-    if ((await op.commit()).ok) return slot;
+    if ((await op.commit()).ok) {
+      also?.committed?.();
+      return slot;
+    }
     if (also) await assertChecksHold(kv, also.checks);
   }
   throw new LimitReachedError(`The connections of playlist "${upstream.name}" kept changing`);
