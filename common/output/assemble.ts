@@ -22,11 +22,8 @@ export interface AssembledChannel {
   tvgId: string;
   logo: string;
   override: ChannelOverride | undefined;
-  /**
-   * Index of the playlist's groups entry that placed it (the editor counts per entry); absent
-   * where a page builds one channel's view without a playlist (channel_detail.tsx).
-   */
-  entry?: number;
+  /** Index of the playlist's groups entry that placed it (the editor counts per entry). */
+  entry: number;
 }
 
 /** Everything assembly reads. */

@@ -5,6 +5,10 @@
 import type { Epg } from "../../common/xmltv/schemas.ts";
 import type { EpgChannelInfo } from "../../common/xmltv/store.ts";
 import type { AssembledChannel } from "../../common/output/assemble.ts";
+import type { Channel, ChannelOverride } from "../../common/schemas.ts";
+
+/** What a guide match reads of a channel: its manual mapping, tvg-id and names. */
+export type GuideKeys = Pick<AssembledChannel, "channel" | "name" | "tvgId" | "override">;
 
 /** The guide channels of every usable guide, indexed for mapping. */
 export interface GuideIndex {
@@ -44,7 +48,7 @@ export function buildGuideIndex(guides: { epg: Epg; channels: EpgChannelInfo[] }
 }
 
 /** Finds the guide channel of one downstream channel, or null when it has no guide data. */
-export function matchGuide(index: GuideIndex, a: AssembledChannel): GuideMatch | null {
+export function matchGuide(index: GuideIndex, a: GuideKeys): GuideMatch | null {
   const manual = a.override?.epg;
   if (manual) {
     const info = index.byKey.get(`${manual.epgId}\0${manual.channelId}`);
@@ -58,6 +62,23 @@ export function matchGuide(index: GuideIndex, a: AssembledChannel): GuideMatch |
     index.byName.get(a.channel.name.trim().toLowerCase());
   if (byName) return { info: byName, epg: index.epgs.get(byName.epgId)!, by: "name" };
   return null;
+}
+
+/**
+ * A channel and its override as outside a playlist (the channel list, its guide filter): the
+ * name and tvg-id derived as assembly derives them, so it matches as the outputs do.
+ */
+export function matchChannelGuide(
+  index: GuideIndex,
+  channel: Channel,
+  override: ChannelOverride | undefined,
+): GuideMatch | null {
+  return matchGuide(index, {
+    channel,
+    name: override?.name || channel.name,
+    tvgId: override?.tvgId || channel.attrs["tvg-id"] || "",
+    override,
+  });
 }
 
 /** The tvg-id a playlist emits: the channel's own (or overridden) one, else its guide's id. */

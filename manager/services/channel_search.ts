@@ -10,7 +10,7 @@ import { loadChannelOverrides } from "../../common/db/overrides.ts";
 import type { ChangeFeed } from "../../common/kv/change_feed.ts";
 import type { Channel, ChannelOverride } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
-import { matchGuide } from "../output/guide_map.ts";
+import { matchChannelGuide } from "../output/guide_map.ts";
 import { guideIndex } from "./guides.ts";
 
 /**
@@ -68,17 +68,7 @@ export async function matchingChannels(
   const want = guide === "some";
   return (function* () {
     for (const c of found) {
-      const o = all.get(c.id);
-      const m = matchGuide(index, {
-        channel: c,
-        name: o?.name || c.name,
-        group: "",
-        number: null,
-        tvgId: o?.tvgId || c.attrs["tvg-id"] || "",
-        logo: "",
-        override: o,
-      });
-      if ((m !== null) === want) yield c;
+      if ((matchChannelGuide(index, c, all.get(c.id)) !== null) === want) yield c;
     }
   })();
 }

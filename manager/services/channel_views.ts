@@ -6,7 +6,7 @@ import { readChannelOverrides } from "../../common/db/overrides.ts";
 import { NotFoundError } from "../../common/errors.ts";
 import type { Channel, ChannelOverride } from "../../common/schemas.ts";
 import type { ManagerDeps } from "../deps.ts";
-import { type GuideIndex, type GuideMatch, matchGuide } from "../output/guide_map.ts";
+import { type GuideIndex, type GuideMatch, matchChannelGuide } from "../output/guide_map.ts";
 import { type ChannelListFilter, channelPage } from "./channel_search.ts";
 import { logoUrl } from "./guide_channels.ts";
 import { guideIndex } from "./guides.ts";
@@ -68,15 +68,7 @@ export function channelView(
   const ov = o.value;
   const name = ov.name || c.name;
   const tvgId = ov.tvgId || c.attrs["tvg-id"] || "";
-  const m = matchGuide(guides, {
-    channel: c,
-    name,
-    group: ov.group ?? "",
-    number: ov.number ?? null,
-    tvgId,
-    logo: "",
-    override: ov,
-  });
+  const m = matchChannelGuide(guides, c, ov);
   return {
     id: c.id,
     playlistId: c.playlistId,
