@@ -52,7 +52,7 @@ export interface Repository<T extends NamedRecord, I> {
   findByName(kv: Deno.Kv, name: string): Promise<T | null>;
   create(kv: Deno.Kv, input: I): Promise<T>;
   /** Replaces the editable fields; `expectVersion` refuses an edit of another version. */
-  update(kv: Deno.Kv, id: string, input: I, opts?: { expectVersion?: string }): Promise<T>;
+  update(kv: Deno.Kv, id: string, input: I, opts?: { expectVersion?: string | null }): Promise<T>;
   remove(kv: Deno.Kv, id: string): Promise<void>;
 }
 

@@ -50,14 +50,15 @@ export async function updateChecked<T>(
   change: (current: T) => { value: T; oldIndexes?: UniqueIndex[]; newIndexes?: UniqueIndex[] },
   options: {
     id?: string;
-    expectVersion?: string;
+    /** the version the caller read; null: it read none (any stored version conflicts) */
+    expectVersion?: string | null;
     /** topics bumped in the same commit, or a function of the old and new value */
     topics?: Topic[] | ((current: T, next: T) => Topic[]);
   } = {},
 ): Promise<T> {
   const entry = await kv.get<T>(key);
   if (entry.versionstamp === null) throw new NotFoundError(`${what} was not found`);
-  if (options.expectVersion && options.expectVersion !== entry.versionstamp) {
+  if (options.expectVersion !== undefined && options.expectVersion !== entry.versionstamp) {
     throw new ConflictError(`${what} was changed by someone else; reload and try again`);
   }
   const { value, oldIndexes = [], newIndexes = [] } = change(entry.value);

@@ -164,7 +164,7 @@ export function updateApiToken(
   kv: Deno.Kv,
   id: string,
   input: { name: string; scope: TokenScope },
-  opts: { expectVersion?: string } = {},
+  opts: { expectVersion?: string | null } = {},
 ): Promise<ApiToken> {
   return updateChecked<ApiToken>(kv, apiTokenKey(id), `API token ${id}`, (cur) => ({
     value: { ...cur, name: input.name, scope: input.scope },

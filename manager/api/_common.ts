@@ -46,14 +46,6 @@ export function errorsOf(...codes: ErrorCode[]): Partial<typeof ERRORS> {
   return Object.fromEntries(all.sort().map((code) => [code, ERRORS[code]]));
 }
 
-/** The version an If-Match header names (RFC 9110 §13.1.1), or undefined without one. */
-export function expectedVersion(header: string | undefined): string | undefined {
-  if (header === undefined || header.trim() === "*") return undefined;
-  // A weak tag never matches in If-Match (RFC 9110 §13.1.1): compare the opaque part anyway,
-  // as clients copy the ETag as given.
-  return header.trim().replace(/^W\//, "").replace(/^"|"$/g, "") || "none";
-}
-
 /** `{ id }` path parameter. */
 export const IdParam = z.object({
   id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }),

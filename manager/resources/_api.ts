@@ -2,15 +2,8 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { InvalidRequestError } from "../../common/errors.ts";
-import {
-  apiRouter,
-  errorsOf,
-  expectedVersion,
-  flattenIssues,
-  IdParam,
-  json,
-  listOf,
-} from "../api/_common.ts";
+import { apiRouter, errorsOf, flattenIssues, IdParam, json, listOf } from "../api/_common.ts";
+import { ifMatch, setEtag } from "../api/_if_match.ts";
 import type { ManagerEnv } from "../auth.ts";
 import type { ManagerDeps } from "../deps.ts";
 import type { ResourceSpec } from "./define.ts";
@@ -37,7 +30,7 @@ function inputFields(input: z.ZodObject<z.ZodRawShape>, value: object): Record<s
 
 /** Answers a record with its version as the ETag (RFC 9110 §8.8.3). */
 function withVersion(c: Context<ManagerEnv>, version: string, body: unknown, status: 200 | 201) {
-  c.header("etag", `"${version}"`);
+  setEtag(c, version);
   return c.json(body as Record<string, unknown>, status);
 }
 
@@ -119,7 +112,7 @@ export function resourceApi<V extends { id: string; name: string }, I, O>(
     }),
     (c) => answer(c, c.req.valid("param").id, 200),
   );
-  const ifMatch = z.object({
+  const ifMatchHeader = z.object({
     "if-match": z.string().optional().openapi({
       description: "The ETag of the version to change: another version answers 409",
     }),
@@ -136,7 +129,7 @@ export function resourceApi<V extends { id: string; name: string }, I, O>(
         path: item,
         tags,
         summary: `${change.verb} a ${noun}`,
-        request: { params: IdParam, headers: ifMatch, body: body(change.schema) },
+        request: { params: IdParam, headers: ifMatchHeader, body: body(change.schema) },
         responses: {
           200: { ...json(view, change.said), ...etag },
           ...errorsOf(400, 404, 409, 415, 422),
@@ -145,7 +138,7 @@ export function resourceApi<V extends { id: string; name: string }, I, O>(
       async (c) => {
         const id = c.req.valid("param").id;
         let input = c.req.valid("json") as Record<string, unknown>;
-        let expectVersion = expectedVersion(c.req.header("if-match"));
+        let expectVersion = ifMatch(c.req.header("if-match"));
         if (change.method === "patch") {
           const current = await spec.ops.get(deps, id);
           const merged = spec.input.safeParse({

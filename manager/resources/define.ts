@@ -37,7 +37,7 @@ export interface ResourceOps<V extends { id: string; name: string }, I, O> {
     deps: ManagerDeps,
     id: string,
     input: I,
-    opts: { expectVersion?: string },
+    opts: { expectVersion?: string | null },
   ): Promise<unknown>;
   remove(deps: ManagerDeps, id: string): Promise<void>;
 }
