@@ -17,6 +17,7 @@ if (import.meta.main) {
   }
   const kv = await openKv(config);
   const manager = await startManager(kv, config);
-  // One process, one change feed and one channel index for both services.
-  await startProxy(kv, config, { feed: manager.deps.feed, index: manager.deps.index });
+  // One process: one change feed, channel index and membership cache for both services.
+  const { feed, index, members } = manager.deps;
+  await startProxy(kv, config, { feed, index, members });
 }

@@ -106,13 +106,18 @@ function routes(ctx: ProxyContext) {
 
 /**
  * Starts the proxy on SOCKET_ADDRESS:INTERNAL_PROXY_PORT (port 0 picks a free one) and
- * registers it under PROXY_NAME. In `deno task start` it shares the manager's change feed and
- * channel index; alone it makes its own.
+ * registers it under PROXY_NAME. In `deno task start` it shares the manager's change feed,
+ * channel index and playlist members (built on those two); alone it makes its own.
  */
 export async function startProxy(
   kv: Deno.Kv,
   config: Config,
-  opts: { quiet?: boolean; feed?: ChangeFeed; index?: ChannelIndex } = {},
+  opts: {
+    quiet?: boolean;
+    feed?: ChangeFeed;
+    index?: ChannelIndex;
+    members?: PlaylistMembers;
+  } = {},
 ): Promise<RunningProxy> {
   const log = createLogger(config.logLevel, "proxy", config.debug);
   const ownFeed = !opts.feed;
@@ -128,7 +133,7 @@ export async function startProxy(
   }
   const closing = new AbortController();
   const background = new Set<Promise<unknown>>();
-  const members = new PlaylistMembers(kv, feed, index);
+  const members = opts.members ?? new PlaylistMembers(kv, feed, index);
   const ctx = {
     kv,
     config,

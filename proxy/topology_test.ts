@@ -112,6 +112,7 @@ Deno.test("a proxy process of its own: drops within a second, a killed proxy's s
       quiet: true,
       feed: m.deps.feed,
       index: m.deps.index,
+      members: m.deps.members,
     });
     const here = (u: string) => u.replace(`:${port}/`, `:${local!.port}/`);
     const refused = await fetch(here(urls[0]));

@@ -37,6 +37,7 @@ export async function startProxySetup(
     quiet: true,
     feed: m.deps.feed,
     index: m.deps.index,
+    members: m.deps.members,
   });
   const call = apiClient(m);
   const text = "#EXTM3U\n" +
