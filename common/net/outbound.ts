@@ -61,12 +61,12 @@ export class ClientPool {
     this.#max = max;
   }
 
-  /** The client that connects to `address`:`port`. */
-  get(address: string, port: number): Deno.HttpClient {
+  /** The client that connects to `address`:`port` (`literal`: the URL names that address). */
+  get(address: string, port: number, literal: boolean): Deno.HttpClient {
     const key = `${address} ${port}`;
     let client = this.#clients.get(key);
     if (client) this.#clients.delete(key);
-    else client = pinnedClient(address, port);
+    else client = pinnedClient(address, port, literal);
     this.#clients.set(key, client);
     for (const [k, old] of this.#clients) {
       if (this.#clients.size <= this.#max) break;
@@ -83,7 +83,14 @@ export class ClientPool {
   }
 }
 
-function pinnedClient(address: string, port: number): Deno.HttpClient {
+/**
+ * A client that reaches `address`. A URL whose host is a name is pinned to the checked address
+ * through a proxy transport, which sends the request line in absolute form (RFC 9112 §3.2.2; some
+ * small servers answer that with 404). A URL naming the address itself needs no pin: a plain
+ * client connects there and sends the usual origin form.
+ */
+function pinnedClient(address: string, port: number, literal: boolean): Deno.HttpClient {
+  if (literal) return Deno.createHttpClient({});
   return Deno.createHttpClient({
     proxy: { transport: "tcp", hostname: address, port },
   });
@@ -242,8 +249,11 @@ async function fetchPinned(
   const { address, init } = opts;
   if (url.protocol !== "http:") return await fetch(url, init);
   const port = Number(url.port || 80);
-  if (opts.clients) return await fetch(url, { ...init, client: opts.clients.get(address, port) });
-  const client = pinnedClient(address, port);
+  const literal = parseIp(url.hostname.replace(/^\[|\]$/g, "")) !== null;
+  if (opts.clients) {
+    return await fetch(url, { ...init, client: opts.clients.get(address, port, literal) });
+  }
+  const client = pinnedClient(address, port, literal);
   try {
     return await fetch(url, { ...init, client });
   } finally {

@@ -2,7 +2,7 @@
  * Attacks through provider-chosen URLs: logos, guide icons and download redirects that point at
  * loopback, link-local (cloud metadata), private ranges or this machine, in every spelling.
  */
-import { equal, match, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { checkTarget, ClientPool, fetchOutbound, RefusedTargetError } from "./outbound.ts";
 import { internalRange, parseIp } from "./ip.ts";
 
@@ -208,6 +208,45 @@ Deno.test(
     } finally {
       pool.close();
       for (const s of servers) await s.server.shutdown();
+    }
+  },
+);
+
+Deno.test(
+  "fetchOutbound() sends the usual origin-form request line to a URL that names its address",
+  opts,
+  async () => {
+    // A small server that, like Python's http.server, knows only "GET /path HTTP/1.1".
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const lines: string[] = [];
+    const serving = (async () => {
+      for (let i = 0; i < 2; i++) {
+        const conn = await listener.accept();
+        const buf = new Uint8Array(4096);
+        const n = await conn.read(buf) ?? 0;
+        const line = new TextDecoder().decode(buf.subarray(0, n)).split("\r\n")[0];
+        lines.push(line);
+        const ok = line.startsWith("GET /list.m3u ");
+        const body = ok ? "#EXTM3U\n" : "not found\n";
+        await conn.write(new TextEncoder().encode(
+          `HTTP/1.1 ${ok ? "200 OK" : "404 Not Found"}\r\ncontent-length: ${body.length}\r\n` +
+            `connection: close\r\n\r\n${body}`,
+        ));
+        conn.close();
+      }
+    })();
+    const url = `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}/list.m3u`;
+    const pool = new ClientPool();
+    try {
+      const alone = await fetchOutbound(url, { allowedHosts: ["127.0.0.1"] });
+      equal(await alone.text(), "#EXTM3U\n");
+      const pooled = await fetchOutbound(url, { allowedHosts: ["127.0.0.1"], clients: pool });
+      equal(await pooled.text(), "#EXTM3U\n");
+      await serving;
+      deepEqual(lines, ["GET /list.m3u HTTP/1.1", "GET /list.m3u HTTP/1.1"]);
+    } finally {
+      pool.close();
+      listener.close();
     }
   },
 );
